@@ -1,0 +1,90 @@
+"""Every environment variable Depesche reads, in one place, typed, with its default.
+
+The README's configuration table documents the same variables; `depesche env` prints them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+# The checkout (or install) root: src/depesche/config/env.py -> three levels up from the package.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    default: str
+    doc: str
+
+
+VARIABLES: list[Var] = [
+    Var("DEPESCHE_DATA_DIR", "./data", "Folder for the SQLite database, media, audio and caught mail."),
+    Var("DATABASE_URL", "", "Database URL; empty means SQLite in DEPESCHE_DATA_DIR "
+        "(e.g. postgres://postgres@127.0.0.1:5432/depesche)."),
+    Var("EMAIL_URL", "smtp://127.0.0.1:1025", "Outgoing mail: smtp://user:pass@host:port "
+        "(append ?tls=1 for STARTTLS or ?ssl=1 for implicit TLS), or console://."),
+    Var("DEFAULT_FROM_EMAIL", "Depesche <redaktion@depesche.invalid>", "Sender of all emails."),
+    Var("DEPESCHE_BASE_URL", "http://127.0.0.1:8000", "Public origin used in links and emails."),
+    Var("SECRET_KEY", "", "Django secret key; empty: generated once and kept in DEPESCHE_DATA_DIR."),
+    Var("DEBUG", "false", "Django debug mode (never in production)."),
+    Var("ALLOWED_HOSTS", "", "Comma-separated host names; empty: the host of DEPESCHE_BASE_URL, "
+        "localhost and 127.0.0.1."),
+    Var("DEPESCHE_SITE_NAME", "Depesche", "Publication name shown in the header, titles and mails."),
+    Var("DEPESCHE_TEASER_LENGTH", "160", "Maximum characters of a teaser on teaser cards."),
+    Var("DEPESCHE_PAGE_SIZE", "20", "Articles per page on section and tag pages."),
+    Var("DEPESCHE_LANGUAGE", "de", "Default UI language (de or en)."),
+    Var("DEPESCHE_MAIL_CATCHER", "false", "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/; "
+        "`depesche demo` turns it on. Never in production."),
+]
+
+_DEFAULTS = {v.name: v.default for v in VARIABLES}
+
+
+def get_str(name: str) -> str:
+    return os.environ.get(name, _DEFAULTS[name])
+
+
+def get_int(name: str) -> int:
+    raw = get_str(name)
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def get_bool(name: str) -> bool:
+    raw = get_str(name).strip().lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"{name} must be true or false, got {raw!r}")
+
+
+def get_list(name: str) -> list[str]:
+    return [item.strip() for item in get_str(name).split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    path = Path(get_str("DEPESCHE_DATA_DIR"))
+    if not path.is_absolute():
+        path = PROJECT_DIR / path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key() -> str:
+    """The configured key, else one generated on first start and kept beside the database."""
+    configured = get_str("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = data_dir() / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from depesche.newsroom import views as newsroom_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.MAIL_CATCHER:
+    from depesche.demo import views as demo_views
+
+    urlpatterns += [
+        path("_mail/", demo_views.inbox, name="mail-inbox"),
+        path("_mail/<str:mail_id>/", demo_views.message, name="mail-message"),
+    ]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "depesche.newsroom.views.not_found"
+handler500 = "depesche.newsroom.views.server_error"

@@ -1,0 +1,51 @@
+"""Text helpers with no domain: word counting and teaser truncation."""
+
+from __future__ import annotations
+
+import math
+import re
+from html import unescape
+
+from django.utils.html import strip_tags
+
+ELLIPSIS = "…"
+# Trailing characters that look wrong directly before an ellipsis.
+_TRAILING = " \t\n,;:–—-(„\"'"
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment; block ends become spaces so words never run together."""
+    spaced = re.sub(r"(?i)<(br|/p|/li|/h[1-6]|/blockquote)\b[^>]*>", " ", html)
+    return " ".join(unescape(strip_tags(spaced)).split())
+
+
+def count_words(text: str) -> int:
+    """Words in plain text or HTML; hyphenated compounds ("Online-Handel") count once."""
+    return len(_WORD.findall(strip_tags(text)))
+
+
+def reading_minutes(words: int, words_per_minute: int) -> int:
+    """Whole minutes to read `words`, rounded up, never below one."""
+    return max(1, math.ceil(words / words_per_minute))
+
+
+def truncate_at_word(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters (ellipsis included) at a word boundary.
+
+    Text that already fits is returned unchanged (whitespace normalised). A word crossing the
+    cut is dropped whole, never split, unless it is the only word, which is then cut hard.
+    """
+    if limit < 2:
+        raise ValueError("limit must be at least 2")
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = limit - len(ELLIPSIS)
+    head = text[: room + 1]
+    cut = head.rfind(" ")
+    head = head[:cut] if cut > 0 else text[:room]
+    head = head.rstrip(_TRAILING)
+    if not head:
+        head = text[:room]
+    return head + ELLIPSIS

@@ -1,0 +1,125 @@
+"""`depesche demo`: database, demo content, editor login, mail catcher, worker and site."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from depesche.demo.mailcatcher import MailCatcher
+from depesche.demo.services import date_shifter, demo_files, editor_ensure
+from depesche.newsroom.importing import import_files
+from depesche.newsroom.management.commands.import_articles import print_report
+from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.services import site_setup
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (SQLite, demo articles, editor) and serve it until Ctrl-C."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000, help="Web port (default 8000).")
+        parser.add_argument("--smtp-port", type=int, default=1025,
+                            help="Port of the local mail catcher (default 1025).")
+        parser.add_argument("--setup-only", action="store_true",
+                            help="Prepare database and content, then exit without serving.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, port, smtp_port = options["host"], options["port"], options["smtp_port"]
+        if not options["setup_only"]:
+            for what, number, flag in (("web", port, "--port"), ("mail", smtp_port, "--smtp-port")):
+                if not _port_free(host, number):
+                    raise CommandError(f"{what} port {host}:{number} is in use; pick another with {flag}")
+        self._setup()
+        if options["setup_only"]:
+            return
+        self._serve(host, port, smtp_port)
+
+    def _setup(self) -> None:
+        self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        self.stdout.write("1/4 Migrating the database …")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("2/4 Creating home page, sections and legal pages …")
+        site_setup(site_name=settings.SITE_NAME)
+        if ArticlePage.objects.exists():
+            self.stdout.write("3/4 Demo articles already present, keeping the data.")
+        else:
+            files = demo_files()
+            self.stdout.write(f"3/4 Importing demo articles from {len(files)} files …")
+            report = import_files(files, transform=date_shifter(files),
+                                  on_progress=self._progress)
+            print_report(self, report)
+            if report.failed:
+                raise CommandError("demo content could not be imported completely")
+        self.stdout.write("4/4 Collecting static files …")
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+    def _progress(self, done: int, total: int) -> None:
+        if done % 10 == 0 or done == total:
+            self.stdout.write(f"    {done}/{total} articles")
+
+    def _serve(self, host: str, port: int, smtp_port: int) -> None:
+        _, password = editor_ensure(password_file=settings.DATA_DIR / "demo-login.txt")
+        base_url = f"http://{host}:{port}"
+        env = {
+            **os.environ,
+            "DEPESCHE_BASE_URL": base_url,
+            "DEPESCHE_MAIL_CATCHER": "true",
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "DEPESCHE_DATA_DIR": str(settings.DATA_DIR),
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "depesche.config.settings.production"),
+        }
+        catcher = MailCatcher(settings.MAIL_CATCHER_DIR, port=smtp_port).start()
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "depesche.cli", "worker"], env=env),
+            subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "depesche.config.wsgi:application",
+                 "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
+                 "--log-level", "warning"],
+                env=env,
+            ),
+        ]
+        self.stdout.write(self.style.SUCCESS(
+            f"\nDepesche demo läuft / is running:\n"
+            f"  Website:      {base_url}/\n"
+            f"  Redaktion:    {base_url}/admin/  Login: redaktion / {password}\n"
+            f"  Posteingang:  {base_url}/_mail/  (SMTP 127.0.0.1:{smtp_port})\n"
+            f"Stop with Ctrl-C.\n"
+        ))
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+            failed = [p.args for p in processes if p.poll() is not None]
+            raise CommandError(f"a demo process stopped unexpectedly: {failed}")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping …")
+        finally:
+            for p in processes:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for p in processes:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+            catcher.stop()

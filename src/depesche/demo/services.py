@@ -1,0 +1,74 @@
+"""Demo setup: content moved to the present and an editor account."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import transaction
+from django.utils import timezone
+
+from depesche.newsroom.ninjs import load_records
+
+ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
+EDITOR_USERNAME = "redaktion"
+
+
+def demo_files() -> list[Path]:
+    return sorted(ARTICLES_DIR.glob("*.json"))
+
+
+def date_shifter(files: list[Path], *, now: datetime | None = None) -> Any:
+    """A record transform that moves all demo dates so the newest lies an hour before `now`.
+
+    The files carry fixed dates; shifting keeps their spacing (four weeks) in the present.
+    """
+    stamps = [
+        datetime.fromisoformat(record[key])
+        for path in files
+        for record in load_records(path)
+        for key in ("firstcreated", "versioncreated")
+        if isinstance(record, dict) and record.get(key)
+    ]
+    now = now or timezone.now()
+    shift = (now - timedelta(hours=1)) - max(stamps) if stamps else timedelta(0)
+
+    def transform(record: dict[str, Any]) -> dict[str, Any]:
+        moved = dict(record)
+        for key in ("firstcreated", "versioncreated"):
+            if moved.get(key):
+                moved[key] = (datetime.fromisoformat(moved[key]) + shift).isoformat()
+        return moved
+
+    return transform
+
+
+@transaction.atomic
+def editor_ensure(*, password_file: Path) -> tuple[AbstractUser, str]:
+    """The demo editor (created once, may publish); the password is kept in `password_file`."""
+    User = get_user_model()
+    if password_file.exists():
+        password = password_file.read_text().strip()
+    else:
+        password = secrets.token_urlsafe(9)
+        password_file.write_text(password)
+        password_file.chmod(0o600)
+    user, created = User.objects.get_or_create(
+        username=EDITOR_USERNAME,
+        defaults={"first_name": "Demo", "last_name": "Redaktion",
+                  "email": "redaktion@depesche.invalid"},
+    )
+    if created or not user.check_password(password):
+        user.set_password(password)
+        user.save()
+    groups = list(Group.objects.filter(name__in=["Editors", "Moderators"]))
+    if groups:
+        user.groups.add(*groups)
+    else:  # Wagtail's default groups were removed: fall back to full rights
+        user.is_superuser = True
+        user.save()
+    return user, password

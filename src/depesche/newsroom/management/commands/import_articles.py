@@ -1,0 +1,42 @@
+"""`depesche import-articles FILE…`: thin wrapper over newsroom.importing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from depesche.newsroom.importing import ImportReport, Outcome, import_files
+
+
+def print_report(command: BaseCommand, report: ImportReport) -> None:
+    for error in report.errors:
+        command.stderr.write(error)
+    counts = report.counts
+    command.stdout.write(
+        f"{counts[Outcome.CREATED]} created, {counts[Outcome.UPDATED]} updated, "
+        f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.FAILED]} failed"
+    )
+
+
+class Command(BaseCommand):
+    help = "Import articles from IPTC ninjs JSON files (one object or a list per file)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = import_files(options["files"], on_progress=self._progress)
+        print_report(self, report)
+        if report.failed:
+            raise CommandError(f"{report.failed} record(s) could not be imported")
+
+    def _progress(self, done: int, total: int) -> None:
+        # A line per 100 records keeps logs readable; a terminal gets a live counter.
+        if sys.stdout.isatty():
+            self.stdout.write(f"\r{done}/{total}", ending="" if done < total else "\n")
+            self.stdout.flush()
+        elif done % 100 == 0 or done == total:
+            self.stdout.write(f"{done}/{total} records")

@@ -1,0 +1,198 @@
+"""The editorial model: HomePage → SectionPage (Ressort) → ArticlePage, plus legal pages."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from depesche.core.text import count_words, html_to_text, reading_minutes
+from depesche.newsroom.blocks import ArticleBodyBlock
+
+# Silent reading speed of adult German readers: 179 words per minute for German texts in the
+# International Reading Speed Texts study (Trauzettel-Klosinski & Dietz 2012, IOVS 53:5452).
+READING_WORDS_PER_MINUTE = 180
+
+
+class HomePage(Page):
+    claim = models.CharField(_("Claim"), max_length=255, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("claim")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["newsroom.SectionPage", "newsroom.LegalPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Startseite")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from depesche.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest"] = selectors.articles_latest(limit=selectors.HOME_LATEST)
+        context["section_blocks"] = selectors.section_blocks(limit=selectors.HOME_PER_SECTION)
+        return context
+
+
+class SectionPage(Page):
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("description")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = ["newsroom.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("Ressort")
+        verbose_name_plural = _("Ressorts")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from depesche.core.pagination import paginate
+        from depesche.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(
+            request, selectors.articles_in_section(section_id=self.pk), settings.PAGE_SIZE
+        )
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "newsroom.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticlePage(Page):
+    """One article. Its headline is the page title; its section is the parent page."""
+
+    teaser = models.TextField(_("Teaser"), help_text=_("Kurzer Vorspann, reiner Text."))
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("Text"))
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("Tags"))
+    byline = models.CharField(_("Autoren"), max_length=255, blank=True)
+    source_credit = models.CharField(
+        _("Quellen/Agenturen"), max_length=255, blank=True, help_text=_("z. B. „dpa, Reuters“")
+    )
+    located = models.CharField(_("Ort"), max_length=120, blank=True)
+
+    # Kept in sync on save and publish; never edited by hand.
+    section = models.ForeignKey(
+        SectionPage, null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("Aktualisiert"), null=True, blank=True, editable=False)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    source_guid = models.CharField(
+        _("Import-GUID"), max_length=255, null=True, blank=True, unique=True, editable=False
+    )
+    source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    content_panels = [
+        FieldPanel("title", heading=_("Überschrift")),
+        FieldPanel("teaser"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("tags"), FieldPanel("byline"), FieldPanel("source_credit"),
+             FieldPanel("located")],
+            heading=_("Metadaten"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("teaser"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("section"),
+    ]
+    parent_page_types = ["newsroom.SectionPage"]
+    subpage_types: list[str] = []
+    # A copy is a new article: it must not claim the original's import identity or dates.
+    exclude_fields_in_copy = [
+        "source_guid", "source_fingerprint", "content_fingerprint", "updated_at",
+    ]
+
+    class Meta:
+        verbose_name = _("Artikel")
+        verbose_name_plural = _("Artikel")
+
+    @property
+    def headline(self) -> str:
+        return self.title
+
+    @property
+    def published_at(self) -> Any:
+        return self.first_published_at
+
+    def body_text(self) -> str:
+        """The body as plain text, one block per line: for reading time, speech and summaries."""
+        parts: list[str] = []
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(html_to_text(block.value.source))
+            elif block.block_type == "subheading":
+                parts.append(str(block.value))
+            elif block.block_type == "quote":
+                parts.append(str(block.value["quote"]))
+        return "\n".join(part for part in parts if part)
+
+    @cached_property
+    def word_count(self) -> int:
+        return count_words(self.body_text())
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.word_count, READING_WORDS_PER_MINUTE)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self.path and (update_fields is None or "section" in update_fields):
+            parent = self.get_parent()
+            self.section_id = parent.pk if parent is not None else None
+        super().save(*args, **kwargs)
+
+    def with_content_json(self, content: dict[str, Any]) -> ArticlePage:
+        # Publication bookkeeping belongs to the article, not to the revision being restored.
+        obj: ArticlePage = super().with_content_json(content)
+        obj.updated_at = self.updated_at
+        obj.content_fingerprint = self.content_fingerprint
+        obj.section_id = self.section_id
+        return obj
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from depesche.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = selectors.articles_related(article=self, limit=5)
+        context["article_tags"] = list(self.tags.all())
+        return context
+
+
+class LegalPage(Page):
+    """Impressum, Datenschutzerklärung, AGB: edited by editors, linked from the footer."""
+
+    class Kind(models.TextChoices):
+        IMPRINT = "impressum", _("Impressum")
+        PRIVACY = "datenschutz", _("Datenschutzerklärung")
+        TERMS = "agb", _("AGB")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, unique=True)
+    body = RichTextField(_("Text"))
+
+    content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("Rechtstext")
+        verbose_name_plural = _("Rechtstexte")

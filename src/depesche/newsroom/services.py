@@ -1,0 +1,131 @@
+"""Writes of the editorial model: publication bookkeeping and the site's page tree."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from depesche.newsroom.models import ArticlePage, HomePage, LegalPage, SectionPage
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SECTIONS = ["Politik", "Wirtschaft", "Finanzen", "Unternehmen", "Panorama"]
+
+
+def article_fingerprint(article: ArticlePage) -> str:
+    """Hash of what readers see; a publication that changes it counts as an update."""
+    content = {
+        "headline": article.title,
+        "teaser": article.teaser,
+        "body": article.body.get_prep_value(),
+        "tags": sorted(tag.name for tag in article.tags.all()),
+        "byline": article.byline,
+        "source_credit": article.source_credit,
+        "located": article.located,
+    }
+    raw = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def article_publication_record(*, article: ArticlePage) -> None:
+    """Keep "Aktualisiert" right after `article` went live (admin, schedule or import).
+
+    The first publication sets it to the publication time; a later publication moves it only
+    when the headline, teaser, body, tags or credits changed. Idempotent: publishing the same
+    content again changes nothing.
+    """
+    fingerprint = article_fingerprint(article)
+    if fingerprint == article.content_fingerprint and article.updated_at is not None:
+        return
+    updated_at = article.last_published_at or article.first_published_at
+    ArticlePage.objects.filter(pk=article.pk).update(
+        content_fingerprint=fingerprint, updated_at=updated_at
+    )
+    article.content_fingerprint = fingerprint
+    article.updated_at = updated_at
+
+
+@dataclass
+class SiteTree:
+    home: HomePage
+    sections: dict[str, SectionPage]
+    legal: dict[str, LegalPage]
+
+
+LEGAL_PLACEHOLDERS = {
+    LegalPage.Kind.IMPRINT: (
+        "Impressum",
+        "<p>Angaben gemäß § 5 DDG: Name und Anschrift des Verlags, Vertretungsberechtigte, "
+        "Kontakt, Registereintrag. Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV: "
+        "Name und Anschrift. Bitte im Redaktionssystem ergänzen.</p>",
+    ),
+    LegalPage.Kind.PRIVACY: (
+        "Datenschutzerklärung",
+        "<p>Wir verarbeiten personenbezogene Daten nur, soweit es für den Betrieb dieser "
+        "Website und die von Ihnen gewünschten Dienste nötig ist. Diese Website setzt keine "
+        "Cookies zur Reichweitenmessung ein. Verantwortlicher, Zwecke, Rechtsgrundlagen, Speicherdauer "
+        "und Ihre Rechte: bitte im Redaktionssystem ergänzen.</p>",
+    ),
+    LegalPage.Kind.TERMS: (
+        "AGB",
+        "<p>Allgemeine Geschäftsbedingungen für die Nutzung dieses Angebots. Bitte im "
+        "Redaktionssystem ergänzen.</p>",
+    ),
+}
+
+
+@transaction.atomic
+def site_setup(*, site_name: str, sections: list[str] | None = None) -> SiteTree:
+    """Create the home page, sections and legal pages that do not exist yet. Idempotent.
+
+    Wagtail's default welcome page is replaced by our HomePage as the default site's root.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(title=site_name, slug="startseite", claim="")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site is None:
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
+                                site_name=site_name)
+        else:
+            site.root_page = home
+            site.site_name = site_name
+            site.save()
+        # Wagtail's "Welcome" placeholder is a bare Page; a real page is never deleted here.
+        if old_root is not None and old_root.pk != home.pk and type(old_root.specific) is Page:
+            old_root.delete()
+    existing = {s.title: s for s in SectionPage.objects.child_of(home).specific()}
+    for title in sections if sections is not None else DEFAULT_SECTIONS:
+        if title not in existing:
+            section = SectionPage(title=title)
+            home.add_child(instance=section)
+            section.save_revision().publish()
+            existing[title] = section
+    legal = {page.kind: page for page in LegalPage.objects.all()}
+    for kind, (title, body) in LEGAL_PLACEHOLDERS.items():
+        if kind not in legal:
+            page = LegalPage(title=title, kind=kind, body=body, show_in_menus=False)
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            legal[kind] = page
+    return SiteTree(home=home, sections=existing, legal=legal)
+
+
+def section_find(*, name: str) -> SectionPage | None:
+    """A live or draft section by title or slug, case-insensitively."""
+    name = name.strip()
+    if not name:
+        return None
+    return (
+        SectionPage.objects.filter(title__iexact=name).first()
+        or SectionPage.objects.filter(slug__iexact=name).first()
+    )
