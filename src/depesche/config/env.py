@@ -23,23 +23,47 @@ class Var:
 
 
 VARIABLES: list[Var] = [
-    Var("DEPESCHE_DATA_DIR", "./data", "Folder for the SQLite database, media, audio and caught mail."),
-    Var("DATABASE_URL", "", "Database URL; empty means SQLite in DEPESCHE_DATA_DIR "
-        "(e.g. postgres://postgres@127.0.0.1:5432/depesche)."),
-    Var("EMAIL_URL", "smtp://127.0.0.1:1025", "Outgoing mail: smtp://user:pass@host:port "
-        "(append ?tls=1 for STARTTLS or ?ssl=1 for implicit TLS), or console://."),
+    Var(
+        "DEPESCHE_DATA_DIR",
+        "./data",
+        "Folder for the SQLite database, media, audio and caught mail.",
+    ),
+    Var(
+        "DATABASE_URL",
+        "",
+        "Database URL; empty means SQLite in DEPESCHE_DATA_DIR "
+        "(e.g. postgres://postgres@127.0.0.1:5432/depesche).",
+    ),
+    Var(
+        "EMAIL_URL",
+        "smtp://127.0.0.1:1025",
+        "Outgoing mail: smtp://user:pass@host:port "
+        "(append ?tls=1 for STARTTLS or ?ssl=1 for implicit TLS), or console://.",
+    ),
     Var("DEFAULT_FROM_EMAIL", "Depesche <redaktion@depesche.invalid>", "Sender of all emails."),
     Var("DEPESCHE_BASE_URL", "http://127.0.0.1:8000", "Public origin used in links and emails."),
-    Var("SECRET_KEY", "", "Django secret key; empty: generated once and kept in DEPESCHE_DATA_DIR."),
+    Var(
+        "SECRET_KEY", "", "Django secret key; empty: generated once and kept in DEPESCHE_DATA_DIR."
+    ),
     Var("DEBUG", "false", "Django debug mode (never in production)."),
-    Var("ALLOWED_HOSTS", "", "Comma-separated host names; empty: the host of DEPESCHE_BASE_URL, "
-        "localhost and 127.0.0.1."),
-    Var("DEPESCHE_SITE_NAME", "Depesche", "Publication name shown in the header, titles and mails."),
+    Var(
+        "ALLOWED_HOSTS",
+        "",
+        "Comma-separated host names; empty: the host of DEPESCHE_BASE_URL, "
+        "localhost and 127.0.0.1.",
+    ),
+    Var(
+        "DEPESCHE_SITE_NAME", "Depesche", "Publication name shown in the header, titles and mails."
+    ),
     Var("DEPESCHE_TEASER_LENGTH", "160", "Maximum characters of a teaser on teaser cards."),
     Var("DEPESCHE_PAGE_SIZE", "20", "Articles per page on section and tag pages."),
     Var("DEPESCHE_LANGUAGE", "de", "Default UI language (de or en)."),
-    Var("DEPESCHE_MAIL_CATCHER", "false", "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/; "
-        "`depesche demo` turns it on. Never in production."),
+    Var(
+        "DEPESCHE_MAIL_CATCHER",
+        "false",
+        "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/; "
+        "`depesche demo` turns it on. Never in production.",
+    ),
 ]
 
 _DEFAULTS = {v.name: v.default for v in VARIABLES}

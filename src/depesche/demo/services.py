@@ -59,8 +59,11 @@ def editor_ensure(*, password_file: Path) -> tuple[AbstractUser, str]:
         password_file.chmod(0o600)
     user, created = User.objects.get_or_create(
         username=EDITOR_USERNAME,
-        defaults={"first_name": "Demo", "last_name": "Redaktion",
-                  "email": "redaktion@depesche.invalid"},
+        defaults={
+            "first_name": "Demo",
+            "last_name": "Redaktion",
+            "email": "redaktion@depesche.invalid",
+        },
     )
     if created or not user.check_password(password):
         user.set_password(password)

@@ -14,10 +14,18 @@ from django.utils.text import slugify
 from wagtail.blocks import StreamValue
 
 from depesche.newsroom.models import ArticlePage, SectionPage
-from depesche.newsroom.ninjs import NinjsArticle, RecordError, body_blocks, load_records, parse_record
+from depesche.newsroom.ninjs import (
+    NinjsArticle,
+    RecordError,
+    body_blocks,
+    load_records,
+    parse_record,
+)
 from depesche.newsroom.services import section_find
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 
 class Outcome(StrEnum):
@@ -51,7 +59,9 @@ def article_slug(headline: str, section: SectionPage, exclude_pk: int | None = N
 def _apply(page: ArticlePage, record: NinjsArticle) -> None:
     page.title = record.headline
     page.teaser = record.teaser
-    page.body = StreamValue(ArticlePage.body.field.stream_block, list(body_blocks(record.body_html)))
+    page.body = StreamValue(
+        ArticlePage.body.field.stream_block, list(body_blocks(record.body_html))
+    )
     page.byline = record.byline
     page.located = record.located
     page.source_guid = record.guid

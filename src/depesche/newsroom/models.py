@@ -87,7 +87,11 @@ class ArticlePage(Page):
 
     # Kept in sync on save and publish; never edited by hand.
     section = models.ForeignKey(
-        SectionPage, null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        SectionPage,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(_("Aktualisiert"), null=True, blank=True, editable=False)
@@ -102,8 +106,12 @@ class ArticlePage(Page):
         FieldPanel("teaser"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("tags"), FieldPanel("byline"), FieldPanel("source_credit"),
-             FieldPanel("located")],
+            [
+                FieldPanel("tags"),
+                FieldPanel("byline"),
+                FieldPanel("source_credit"),
+                FieldPanel("located"),
+            ],
             heading=_("Metadaten"),
         ),
     ]
@@ -118,7 +126,10 @@ class ArticlePage(Page):
     subpage_types: list[str] = []
     # A copy is a new article: it must not claim the original's import identity or dates.
     exclude_fields_in_copy = [
-        "source_guid", "source_fingerprint", "content_fingerprint", "updated_at",
+        "source_guid",
+        "source_fingerprint",
+        "content_fingerprint",
+        "updated_at",
     ]
 
     class Meta:

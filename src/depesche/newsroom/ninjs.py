@@ -40,7 +40,10 @@ class NinjsArticle:
 # What the article editor allows (see blocks.RICH_TEXT_FEATURES) plus the tags that become
 # blocks of their own (h2 → subheading, blockquote → quote).
 _ALLOWED_TAGS = {"p", "br", "b", "i", "a", "ol", "ul", "li", "h2", "h3", "blockquote"}
-_RENAMES = [(re.compile(r"<(/?)strong\b", re.I), r"<\1b"), (re.compile(r"<(/?)em\b", re.I), r"<\1i")]
+_RENAMES = [
+    (re.compile(r"<(/?)strong\b", re.I), r"<\1b"),
+    (re.compile(r"<(/?)em\b", re.I), r"<\1i"),
+]
 _BLOCK_SPLIT = re.compile(r"(<h2>.*?</h2>|<blockquote>.*?</blockquote>)", re.S)
 
 
@@ -51,7 +54,9 @@ def load_records(path: Path) -> list[Any]:
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
-        raise RecordError(f"invalid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+        raise RecordError(
+            f"invalid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
     if isinstance(data, dict):
         return [data]
     if isinstance(data, list):

@@ -18,5 +18,6 @@ def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> 
 
 
 def connect() -> None:
-    page_published.connect(on_article_published, sender=ArticlePage,
-                           dispatch_uid="newsroom.article_published")
+    page_published.connect(
+        on_article_published, sender=ArticlePage, dispatch_uid="newsroom.article_published"
+    )

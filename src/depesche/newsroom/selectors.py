@@ -14,9 +14,7 @@ HOME_PER_SECTION = 4
 def articles_live() -> QuerySet[ArticlePage]:
     """Published articles, newest first, with what a teaser card needs in the same query."""
     return (
-        ArticlePage.objects.live()
-        .select_related("section")
-        .order_by("-first_published_at", "-pk")
+        ArticlePage.objects.live().select_related("section").order_by("-first_published_at", "-pk")
     )
 
 

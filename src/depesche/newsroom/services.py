@@ -67,9 +67,9 @@ LEGAL_PLACEHOLDERS = {
     LegalPage.Kind.PRIVACY: (
         "Datenschutzerklärung",
         "<p>Wir verarbeiten personenbezogene Daten nur, soweit es für den Betrieb dieser "
-        "Website und die von Ihnen gewünschten Dienste nötig ist. Diese Website setzt keine "
-        "Cookies zur Reichweitenmessung ein. Verantwortlicher, Zwecke, Rechtsgrundlagen, Speicherdauer "
-        "und Ihre Rechte: bitte im Redaktionssystem ergänzen.</p>",
+        "Website und die von Ihnen gewünschten Dienste nötig ist. Diese Website setzt "
+        "keine Cookies zur Reichweitenmessung ein. Verantwortlicher, Zwecke, Rechtsgrundlagen, "
+        "Speicherdauer und Ihre Rechte: bitte im Redaktionssystem ergänzen.</p>",
     ),
     LegalPage.Kind.TERMS: (
         "AGB",
@@ -94,8 +94,9 @@ def site_setup(*, site_name: str, sections: list[str] | None = None) -> SiteTree
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
         if site is None:
-            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
-                                site_name=site_name)
+            Site.objects.create(
+                hostname="localhost", root_page=home, is_default_site=True, site_name=site_name
+            )
         else:
             site.root_page = home
             site.site_name = site_name

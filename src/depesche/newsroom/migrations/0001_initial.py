@@ -9,90 +9,267 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0098_apitoken'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('teaser', models.TextField(help_text='Kurzer Vorspann, reiner Text.', verbose_name='Teaser')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('subheading', 1), ('quote', 4), ('image', 8), ('embed', 9)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3'], 'label': 'Absatz'}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'Zwischenüberschrift', 'template': 'newsroom/blocks/subheading.html'}), 2: ('wagtail.blocks.TextBlock', (), {'label': 'Zitat'}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'Quelle des Zitats', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('quote', 2), ('attribution', 3)]], {}), 5: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'Bild'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Bildunterschrift', 'required': False}), 7: ('wagtail.blocks.CharBlock', (), {'label': 'Bildnachweis', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('image', 5), ('caption', 6), ('credit', 7)]], {}), 9: ('wagtail.embeds.blocks.EmbedBlock', (), {'label': 'Einbettung', 'template': 'newsroom/blocks/embed.html'})}, verbose_name='Text')),
-                ('byline', models.CharField(blank=True, max_length=255, verbose_name='Autoren')),
-                ('source_credit', models.CharField(blank=True, help_text='z. B. „dpa, Reuters“', max_length=255, verbose_name='Quellen/Agenturen')),
-                ('located', models.CharField(blank=True, max_length=120, verbose_name='Ort')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='Aktualisiert')),
-                ('content_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('source_guid', models.CharField(blank=True, editable=False, max_length=255, null=True, unique=True, verbose_name='Import-GUID')),
-                ('source_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "teaser",
+                    models.TextField(
+                        help_text="Kurzer Vorspann, reiner Text.", verbose_name="Teaser"
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("paragraph", 0),
+                            ("subheading", 1),
+                            ("quote", 4),
+                            ("image", 8),
+                            ("embed", 9),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul", "h3"],
+                                    "label": "Absatz",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "label": "Zwischenüberschrift",
+                                    "template": "newsroom/blocks/subheading.html",
+                                },
+                            ),
+                            2: ("wagtail.blocks.TextBlock", (), {"label": "Zitat"}),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Quelle des Zitats", "required": False},
+                            ),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("quote", 2), ("attribution", 3)]],
+                                {},
+                            ),
+                            5: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "Bild"}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Bildunterschrift", "required": False},
+                            ),
+                            7: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Bildnachweis", "required": False},
+                            ),
+                            8: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 5), ("caption", 6), ("credit", 7)]],
+                                {},
+                            ),
+                            9: (
+                                "wagtail.embeds.blocks.EmbedBlock",
+                                (),
+                                {"label": "Einbettung", "template": "newsroom/blocks/embed.html"},
+                            ),
+                        },
+                        verbose_name="Text",
+                    ),
+                ),
+                ("byline", models.CharField(blank=True, max_length=255, verbose_name="Autoren")),
+                (
+                    "source_credit",
+                    models.CharField(
+                        blank=True,
+                        help_text="z. B. „dpa, Reuters“",
+                        max_length=255,
+                        verbose_name="Quellen/Agenturen",
+                    ),
+                ),
+                ("located", models.CharField(blank=True, max_length=120, verbose_name="Ort")),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="Aktualisiert"
+                    ),
+                ),
+                (
+                    "content_fingerprint",
+                    models.CharField(blank=True, editable=False, max_length=64),
+                ),
+                (
+                    "source_guid",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        null=True,
+                        unique=True,
+                        verbose_name="Import-GUID",
+                    ),
+                ),
+                ("source_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'verbose_name': 'Artikel',
-                'verbose_name_plural': 'Artikel',
+                "verbose_name": "Artikel",
+                "verbose_name_plural": "Artikel",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('claim', models.CharField(blank=True, max_length=255, verbose_name='Claim')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("claim", models.CharField(blank=True, max_length=255, verbose_name="Claim")),
             ],
             options={
-                'verbose_name': 'Startseite',
+                "verbose_name": "Startseite",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='LegalPage',
+            name="LegalPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('kind', models.CharField(choices=[('impressum', 'Impressum'), ('datenschutz', 'Datenschutzerklärung'), ('agb', 'AGB')], max_length=20, unique=True, verbose_name='Art')),
-                ('body', wagtail.fields.RichTextField(verbose_name='Text')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("impressum", "Impressum"),
+                            ("datenschutz", "Datenschutzerklärung"),
+                            ("agb", "AGB"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="Art",
+                    ),
+                ),
+                ("body", wagtail.fields.RichTextField(verbose_name="Text")),
             ],
             options={
-                'verbose_name': 'Rechtstext',
-                'verbose_name_plural': 'Rechtstexte',
+                "verbose_name": "Rechtstext",
+                "verbose_name_plural": "Rechtstexte",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='SectionPage',
+            name="SectionPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
             ],
             options={
-                'verbose_name': 'Ressort',
-                'verbose_name_plural': 'Ressorts',
+                "verbose_name": "Ressort",
+                "verbose_name_plural": "Ressorts",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticlePageTag',
+            name="ArticlePageTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='newsroom.articlepage')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="newsroom.articlepage",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='articlepage',
-            name='tags',
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='newsroom.ArticlePageTag', to='taggit.Tag', verbose_name='Tags'),
+            model_name="articlepage",
+            name="tags",
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="newsroom.ArticlePageTag",
+                to="taggit.Tag",
+                verbose_name="Tags",
+            ),
         ),
         migrations.AddField(
-            model_name='articlepage',
-            name='section',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='newsroom.sectionpage'),
+            model_name="articlepage",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="newsroom.sectionpage",
+            ),
         ),
     ]

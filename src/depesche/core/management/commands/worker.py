@@ -32,10 +32,17 @@ class Command(BaseCommand):
     help = "Run background tasks and publish scheduled articles until stopped."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--schedule-interval", type=float, default=30.0,
-                            help="Seconds between checks for scheduled publishing (default 30).")
-        parser.add_argument("--batch", action="store_true",
-                            help="Publish what is due and run all queued tasks, then exit.")
+        parser.add_argument(
+            "--schedule-interval",
+            type=float,
+            default=30.0,
+            help="Seconds between checks for scheduled publishing (default 30).",
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Publish what is due and run all queued tasks, then exit.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch"]:
@@ -44,8 +51,10 @@ class Command(BaseCommand):
             return
         stop = threading.Event()
         scheduler = threading.Thread(
-            target=_publish_scheduled_loop, args=(stop, options["schedule_interval"]),
-            name="publish-scheduled", daemon=True,
+            target=_publish_scheduled_loop,
+            args=(stop, options["schedule_interval"]),
+            name="publish-scheduled",
+            daemon=True,
         )
         scheduler.start()
         self.stdout.write("Worker running (tasks and scheduled publishing). Ctrl-C stops it.")

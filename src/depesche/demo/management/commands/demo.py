@@ -38,17 +38,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000, help="Web port (default 8000).")
-        parser.add_argument("--smtp-port", type=int, default=1025,
-                            help="Port of the local mail catcher (default 1025).")
-        parser.add_argument("--setup-only", action="store_true",
-                            help="Prepare database and content, then exit without serving.")
+        parser.add_argument(
+            "--smtp-port",
+            type=int,
+            default=1025,
+            help="Port of the local mail catcher (default 1025).",
+        )
+        parser.add_argument(
+            "--setup-only",
+            action="store_true",
+            help="Prepare database and content, then exit without serving.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port, smtp_port = options["host"], options["port"], options["smtp_port"]
         if not options["setup_only"]:
             for what, number, flag in (("web", port, "--port"), ("mail", smtp_port, "--smtp-port")):
                 if not _port_free(host, number):
-                    raise CommandError(f"{what} port {host}:{number} is in use; pick another with {flag}")
+                    raise CommandError(
+                        f"{what} port {host}:{number} is in use; pick another with {flag}"
+                    )
         self._setup()
         if options["setup_only"]:
             return
@@ -65,8 +74,7 @@ class Command(BaseCommand):
         else:
             files = demo_files()
             self.stdout.write(f"3/4 Importing demo articles from {len(files)} files …")
-            report = import_files(files, transform=date_shifter(files),
-                                  on_progress=self._progress)
+            report = import_files(files, transform=date_shifter(files), on_progress=self._progress)
             print_report(self, report)
             if report.failed:
                 raise CommandError("demo content could not be imported completely")
@@ -87,25 +95,39 @@ class Command(BaseCommand):
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "DEPESCHE_DATA_DIR": str(settings.DATA_DIR),
             "DJANGO_SETTINGS_MODULE": os.environ.get(
-                "DJANGO_SETTINGS_MODULE", "depesche.config.settings.production"),
+                "DJANGO_SETTINGS_MODULE", "depesche.config.settings.production"
+            ),
         }
         catcher = MailCatcher(settings.MAIL_CATCHER_DIR, port=smtp_port).start()
         processes = [
             subprocess.Popen([sys.executable, "-m", "depesche.cli", "worker"], env=env),
             subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "depesche.config.wsgi:application",
-                 "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
-                 "--log-level", "warning"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "depesche.config.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                    "--log-level",
+                    "warning",
+                ],
                 env=env,
             ),
         ]
-        self.stdout.write(self.style.SUCCESS(
-            f"\nDepesche demo läuft / is running:\n"
-            f"  Website:      {base_url}/\n"
-            f"  Redaktion:    {base_url}/admin/  Login: redaktion / {password}\n"
-            f"  Posteingang:  {base_url}/_mail/  (SMTP 127.0.0.1:{smtp_port})\n"
-            f"Stop with Ctrl-C.\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nDepesche demo läuft / is running:\n"
+                f"  Website:      {base_url}/\n"
+                f"  Redaktion:    {base_url}/admin/  Login: redaktion / {password}\n"
+                f"  Posteingang:  {base_url}/_mail/  (SMTP 127.0.0.1:{smtp_port})\n"
+                f"Stop with Ctrl-C.\n"
+            )
+        )
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)

@@ -1,0 +1,50 @@
+"""Test data: articles published through Wagtail's revisions, like the admin does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import factory
+from wagtail.blocks import StreamValue
+
+from depesche.newsroom.models import ArticlePage, SectionPage
+
+
+def paragraphs(*texts: str) -> list[tuple[str, Any]]:
+    return [("paragraph", f"<p>{text}</p>") for text in texts]
+
+
+class ArticlePageFactory(factory.Factory):
+    """Builds an unsaved ArticlePage; use `publish_article` to put it live."""
+
+    class Meta:
+        model = ArticlePage
+
+    title = factory.Sequence(lambda n: f"Artikel Nummer {n}")
+    teaser = "Ein kurzer Vorspann für den Test."
+    byline = "Test Redaktion"
+
+
+def publish_article(
+    section: SectionPage,
+    *,
+    tags: list[str] | None = None,
+    body: list[tuple[str, Any]] | None = None,
+    published_at: datetime | None = None,
+    **fields: Any,
+) -> ArticlePage:
+    """Create an article under `section` and publish it; `published_at` backdates it."""
+    article = ArticlePageFactory.build(live=False, **fields)
+    article.body = StreamValue(ArticlePage.body.field.stream_block, body or paragraphs("Text."))
+    if tags:
+        article.tags.set(tags)
+    section.add_child(instance=article)
+    article.save_revision().publish()
+    if published_at is not None:
+        ArticlePage.objects.filter(pk=article.pk).update(
+            first_published_at=published_at, last_published_at=published_at,
+            updated_at=published_at,
+        )
+    article.refresh_from_db()
+    return article
