@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import dj_database_url
 import dj_email_url
 from django.utils.translation import gettext_lazy as _
 
 from depesche.config import env
+from depesche.config.database import database_settings
 
 DATA_DIR = env.data_dir()
 PACKAGE_DIR = env.PACKAGE_DIR
@@ -89,25 +89,7 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is the embedded default; WAL lets the web process read while the worker writes, and
-# IMMEDIATE transactions take the write lock up front instead of failing on upgrade.
-_database_url = env.get_str("DATABASE_URL")
-if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "depesche.sqlite3"),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                ),
-            },
-        }
-    }
+DATABASES = {"default": database_settings(env.get_str("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

@@ -1,0 +1,30 @@
+"""The DATABASES entry: PostgreSQL (or any) from DATABASE_URL, else the embedded SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+
+def sqlite_settings(path: Path) -> dict[str, Any]:
+    # WAL lets the web process read while the worker writes; IMMEDIATE transactions take the
+    # write lock up front instead of failing with "database is locked" on upgrade.
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }
+
+
+def database_settings(url: str, data_dir: Path) -> dict[str, Any]:
+    if url:
+        return dict(dj_database_url.parse(url, conn_max_age=60))
+    return sqlite_settings(data_dir / "depesche.sqlite3")

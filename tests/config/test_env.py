@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+from depesche.config import env
+from depesche.config.database import database_settings, sqlite_settings
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_every_variable_is_documented_in_the_readme():
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", README.read_text(), flags=re.M))
+    missing = {var.name for var in env.VARIABLES} - documented
+    assert not missing, f"README configuration table lacks {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("TRUE", True), ("on", True), ("0", False), ("no", False)]
+)
+def test_get_bool_reads_common_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("DEBUG", raw)
+    assert env.get_bool("DEBUG") is expected
+
+
+def test_get_bool_rejects_nonsense_with_the_variable_name(monkeypatch):
+    monkeypatch.setenv("DEBUG", "vielleicht")
+    with pytest.raises(ValueError, match="DEBUG"):
+        env.get_bool("DEBUG")
+
+
+def test_get_int_rejects_nonsense_with_the_variable_name(monkeypatch):
+    monkeypatch.setenv("DEPESCHE_PAGE_SIZE", "zwanzig")
+    with pytest.raises(ValueError, match="DEPESCHE_PAGE_SIZE"):
+        env.get_int("DEPESCHE_PAGE_SIZE")
+
+
+def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.setenv("DEPESCHE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = env.secret_key()
+    assert len(first) >= 50
+    assert env.secret_key() == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_embedded_sqlite_runs_in_wal_mode(tmp_path, django_db_blocker):
+    """Web process and worker share the file: WAL lets readers go on while one writes."""
+    settings_dict = sqlite_settings(tmp_path / "wal.sqlite3")
+    for key, value in {
+        "ATOMIC_REQUESTS": False,
+        "AUTOCOMMIT": True,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "TIME_ZONE": None,
+        "TEST": {},
+    }.items():
+        settings_dict.setdefault(key, value)
+    wrapper = DatabaseWrapper(settings_dict, alias="wal-check")
+    with django_db_blocker.unblock():
+        try:
+            with wrapper.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode")
+                assert cursor.fetchone()[0] == "wal"
+        finally:
+            wrapper.close()
+    # A second connection (the worker) reads while the first holds a write transaction.
+    writer = sqlite3.connect(settings_dict["NAME"], isolation_level=None)
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    reader = sqlite3.connect(settings_dict["NAME"], timeout=1)
+    assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    writer.execute("COMMIT")
+    assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    db = database_settings("postgres://postgres@127.0.0.1:5432/test", tmp_path)
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["HOST"], db["PORT"]) == (
+        "test",
+        "postgres",
+        "127.0.0.1",
+        5432,
+    )
+    assert database_settings("", tmp_path)["NAME"] == str(tmp_path / "depesche.sqlite3")
