@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from depesche.newsroom.models import ArticlePage, LegalPage, SectionPage
 
-HOME_LATEST = 12
+HOME_LATEST = 11  # a lead spanning two columns plus ten fills 3 or 4 columns
 HOME_PER_SECTION = 4
 
 
