@@ -35,14 +35,17 @@ def run(cmd: list[str], **kwargs: object) -> None:
 
 def apt_install(packages: list[str]) -> None:
     missing = [
-        p for p in packages
+        p
+        for p in packages
         if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0
     ]
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        sys.exit(f"Missing Debian packages: {' '.join(missing)}. "
-                 f"Install them (sudo apt-get install {' '.join(missing)}) and run again.")
+        sys.exit(
+            f"Missing Debian packages: {' '.join(missing)}. "
+            f"Install them (sudo apt-get install {' '.join(missing)}) and run again."
+        )
     say(f"Installing Debian packages: {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run(["apt-get", "update", "-q"], env=env)
@@ -75,7 +78,10 @@ def bin_(name: str) -> str:
 
 
 def cmd_demo(args: list[str]) -> int:
-    return subprocess.call([bin_("depesche"), "demo", *args], cwd=ROOT)
+    # Replace this process: Ctrl-C and SIGTERM then reach the demo directly, which stops
+    # its web server and worker cleanly.
+    os.chdir(ROOT)
+    os.execv(bin_("depesche"), [bin_("depesche"), "demo", *args])
 
 
 def cmd_test(args: list[str]) -> int:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from wagtail.models import Page, Site
@@ -17,12 +19,28 @@ logger = logging.getLogger(__name__)
 DEFAULT_SECTIONS = ["Politik", "Wirtschaft", "Finanzen", "Unternehmen", "Panorama"]
 
 
+# The rich-text editor adds data-block-key to every paragraph it saves and a new id to every
+# re-added block; readers see neither, so neither may count as a change.
+_BLOCK_KEY = re.compile(r'\s+data-block-key="[^"]*"')
+
+
+def _without_editor_keys(value: Any) -> Any:
+    if isinstance(value, str):
+        return _BLOCK_KEY.sub("", value)
+    if isinstance(value, dict):
+        return {key: _without_editor_keys(item) for key, item in value.items()}
+    return value
+
+
 def article_fingerprint(article: ArticlePage) -> str:
     """Hash of what readers see; a publication that changes it counts as an update."""
     content = {
         "headline": article.title,
         "teaser": article.teaser,
-        "body": article.body.get_prep_value(),
+        "body": [
+            (block["type"], _without_editor_keys(block["value"]))
+            for block in article.body.get_prep_value()
+        ],
         "tags": sorted(tag.name for tag in article.tags.all()),
         "byline": article.byline,
         "source_credit": article.source_credit,
@@ -48,6 +66,11 @@ def article_publication_record(*, article: ArticlePage) -> None:
     )
     article.content_fingerprint = fingerprint
     article.updated_at = updated_at
+
+
+def article_section_record(*, article_id: int, section_id: int) -> None:
+    """Point the article's `section` at its parent after a move. Idempotent."""
+    ArticlePage.objects.filter(pk=article_id).update(section_id=section_id)
 
 
 @dataclass

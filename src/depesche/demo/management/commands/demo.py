@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -20,6 +21,19 @@ from depesche.newsroom.importing import import_files
 from depesche.newsroom.management.commands.import_articles import print_report
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.services import site_setup
+
+
+def _die_with_parent() -> None:
+    """In a child: get SIGTERM when the demo process dies, even by SIGKILL (Linux)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the demo's own shutdown still stops the children
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -98,9 +112,15 @@ class Command(BaseCommand):
                 "DJANGO_SETTINGS_MODULE", "depesche.config.settings.production"
             ),
         }
+        # `kill PID` stops the demo as cleanly as Ctrl-C.
+        signal.signal(signal.SIGTERM, _raise_interrupt)
         catcher = MailCatcher(settings.MAIL_CATCHER_DIR, port=smtp_port).start()
         processes = [
-            subprocess.Popen([sys.executable, "-m", "depesche.cli", "worker"], env=env),
+            subprocess.Popen(
+                [sys.executable, "-m", "depesche.cli", "worker"],
+                env=env,
+                preexec_fn=_die_with_parent,
+            ),
             subprocess.Popen(
                 [
                     sys.executable,
@@ -117,6 +137,7 @@ class Command(BaseCommand):
                     "warning",
                 ],
                 env=env,
+                preexec_fn=_die_with_parent,
             ),
         ]
         self.stdout.write(
