@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from html import unescape
 
 from django.utils.html import strip_tags
@@ -14,15 +15,20 @@ _TRAILING = " \t\n,;:–—-(„\"'"
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 
 
+def _nfc(text: str) -> str:
+    # Decomposed umlauts ("o" + U+0308) would count as two characters and split words apart.
+    return unicodedata.normalize("NFC", text)
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment; block ends become spaces so words never run together."""
     spaced = re.sub(r"(?i)<(br|/p|/li|/h[1-6]|/blockquote)\b[^>]*>", " ", html)
-    return " ".join(unescape(strip_tags(spaced)).split())
+    return " ".join(_nfc(unescape(strip_tags(spaced))).split())
 
 
 def count_words(text: str) -> int:
     """Words in plain text or HTML; hyphenated compounds ("Online-Handel") count once."""
-    return len(_WORD.findall(strip_tags(text)))
+    return len(_WORD.findall(html_to_text(text)))
 
 
 def reading_minutes(words: int, words_per_minute: int) -> int:
@@ -38,7 +44,7 @@ def truncate_at_word(text: str, limit: int) -> str:
     """
     if limit < 2:
         raise ValueError("limit must be at least 2")
-    text = " ".join(text.split())
+    text = " ".join(_nfc(text).split())
     if len(text) <= limit:
         return text
     room = limit - len(ELLIPSIS)

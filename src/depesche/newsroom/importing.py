@@ -90,10 +90,16 @@ def article_import(*, record: NinjsArticle) -> Outcome:
             section.add_child(instance=page)
             outcome = Outcome.CREATED
         else:
+            moved_slug = None
             if existing.section_id != section.pk:
+                # Wagtail rejects a move onto a slug a sibling in the new section already uses.
+                moved_slug = article_slug(existing.slug, section, exclude_pk=existing.pk)
+                ArticlePage.objects.filter(pk=existing.pk).update(slug=moved_slug)
                 existing.move(section, pos="last-child")
             page = ArticlePage.objects.get(pk=existing.pk).get_latest_revision_as_object()
             _apply(page, record)
+            if moved_slug is not None:
+                page.slug = moved_slug
             page.full_clean()
             outcome = Outcome.UPDATED
         page.save_revision(clean=False).publish()

@@ -50,7 +50,8 @@ _BLOCK_SPLIT = re.compile(r"(<h2>.*?</h2>|<blockquote>.*?</blockquote>)", re.S)
 def load_records(path: Path) -> list[Any]:
     """The records of one file: a ninjs object or a list of them. Raises RecordError."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows tools often start UTF-8 files with a byte-order mark.
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
@@ -70,6 +71,9 @@ def _text(record: dict[str, Any], key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise RecordError(f"'{key}' must be a string")
+    if "\x00" in value:
+        # PostgreSQL cannot store NUL characters; the database would abort the whole import.
+        raise RecordError(f"'{key}' contains a NUL character")
     return value.strip()
 
 
@@ -96,8 +100,14 @@ def _tags(record: dict[str, Any]) -> list[str]:
     names: list[str] = []
     for subject in subjects:
         name = subject.get("name") if isinstance(subject, dict) else None
-        if isinstance(name, str) and name.strip() and name.strip() not in names:
-            names.append(" ".join(name.split())[:100])
+        if not isinstance(name, str):
+            continue
+        if "\x00" in name:
+            raise RecordError("a 'subject' name contains a NUL character")
+        # Compare normalised names, so "A  B" and "A B" are one tag.
+        name = " ".join(name.split())[:100]
+        if name and name not in names:
+            names.append(name)
     return names
 
 

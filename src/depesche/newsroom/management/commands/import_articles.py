@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ class Command(BaseCommand):
 
     def _progress(self, done: int, total: int) -> None:
         # A line per 100 records keeps logs readable; a terminal gets a live counter.
-        if sys.stdout.isatty():
+        if self.stdout.isatty():
             self.stdout.write(f"\r{done}/{total}", ending="" if done < total else "\n")
             self.stdout.flush()
         elif done % 100 == 0 or done == total:
