@@ -449,3 +449,42 @@ def test_article_page_queries_do_not_grow_with_tags_or_related(
     html = html_of(client, article.url)
     assert html.count('class="tag"') == 6
     assert html.split("Mehr zum Thema", 1)[1].count('class="teaser__headline"') == 5
+
+
+def test_image_and_embed_blocks_render_without_network(client, site_tree):
+    """An embed whose provider cannot be reached falls back to a plain link, never a 500."""
+    from wagtail.embeds.blocks import EmbedValue
+
+    from tests.factories import make_image
+
+    body = [
+        ("embed", EmbedValue("https://video.example.invalid/watch?v=abc")),
+        ("image", {"image": make_image("Hafen"), "caption": "Der Hafen", "credit": "Foto AG"}),
+    ]
+    article = publish_article(site_tree.sections["Politik"], body=body)
+    html = client.get(article.url).content.decode()
+    assert 'href="https://video.example.invalid/watch?v=abc"' in html
+    assert re.search(r'<img src="[^"]+width-800[^"]*" width="\d+" height="\d+" alt="Hafen"', html)
+    assert "Der Hafen" in html and "Foto: Foto AG" in html
+
+
+def test_legal_pages_have_plain_slugs(client, site_tree):
+    for slug, title in [
+        ("impressum", "Impressum"),
+        ("datenschutz", "Datenschutzerklärung"),
+        ("agb", "AGB"),
+    ]:
+        response = client.get(f"/{slug}/")
+        assert response.status_code == 200
+        assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+def test_english_browsers_get_the_english_interface(client, site_tree):
+    article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    html = client.get(article.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in html
+    assert "Reading time: 1 min" in html and "Updated:" in html
+    assert "More on this topic" in html and "Mehr zum Thema" not in html
+    german = client.get(article.url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Lesezeit: 1 min" in german and "Mehr zum Thema" in german

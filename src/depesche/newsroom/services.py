@@ -137,7 +137,7 @@ def site_setup(*, site_name: str, sections: list[str] | None = None) -> SiteTree
     legal = {page.kind: page for page in LegalPage.objects.all()}
     for kind, (title, body) in LEGAL_PLACEHOLDERS.items():
         if kind not in legal:
-            page = LegalPage(title=title, kind=kind, body=body, show_in_menus=False)
+            page = LegalPage(title=title, slug=kind.value, kind=kind, body=body)
             home.add_child(instance=page)
             page.save_revision().publish()
             legal[kind] = page
