@@ -26,36 +26,6 @@ class ArticlePageFactory(factory.Factory):
     byline = "Test Redaktion"
 
 
-def publish_article(
-    section: SectionPage,
-    *,
-    tags: list[str] | None = None,
-    body: list[tuple[str, Any]] | None = None,
-    published_at: datetime | None = None,
-    **fields: Any,
-) -> ArticlePage:
-    """Create an article under `section` and publish it; `published_at` backdates it."""
-    article = ArticlePageFactory.build(live=False, **fields)
-    article.body = StreamValue(ArticlePage.body.field.stream_block, body or paragraphs("Text."))
-    if tags:
-        article.tags.set(tags)
-    section.add_child(instance=article)
-    article.save_revision().publish()
-    if published_at is not None:
-        ArticlePage.objects.filter(pk=article.pk).update(
-            first_published_at=published_at,
-            last_published_at=published_at,
-            updated_at=published_at,
-        )
-    article.refresh_from_db()
-    return article
-
-
-def words(count: int, word: str = "Wort") -> str:
-    """`count` space-separated words, for bodies of a known length."""
-    return " ".join([word] * count)
-
-
 def save_draft_article(
     section: SectionPage,
     *,
@@ -72,6 +42,32 @@ def save_draft_article(
     article.save_revision()
     article.refresh_from_db()
     return article
+
+
+def publish_article(
+    section: SectionPage,
+    *,
+    tags: list[str] | None = None,
+    body: list[tuple[str, Any]] | None = None,
+    published_at: datetime | None = None,
+    **fields: Any,
+) -> ArticlePage:
+    """Create an article under `section` and publish it; `published_at` backdates it."""
+    article = save_draft_article(section, tags=tags, body=body, **fields)
+    article.get_latest_revision().publish()
+    if published_at is not None:
+        ArticlePage.objects.filter(pk=article.pk).update(
+            first_published_at=published_at,
+            last_published_at=published_at,
+            updated_at=published_at,
+        )
+    article.refresh_from_db()
+    return article
+
+
+def words(count: int, word: str = "Wort") -> str:
+    """`count` space-separated words, for bodies of a known length."""
+    return " ".join([word] * count)
 
 
 def make_image(title: str = "Testbild") -> Any:
