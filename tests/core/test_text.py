@@ -131,3 +131,8 @@ def test_html_to_text_separates_blocks():
 )
 def test_reading_minutes_rounds_up_and_never_below_one(words, minutes):
     assert reading_minutes(words, 180) == minutes
+
+
+def test_a_full_stop_at_the_cut_is_not_doubled_by_the_ellipsis():
+    text = "Das Werk in Homburg soll schließen. Danach folgt ein weiterer Satz."
+    assert truncate_at_word(text, 40) == "Das Werk in Homburg soll schließen…"

@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 
 ELLIPSIS = "…"
 # Trailing characters that look wrong directly before an ellipsis.
-_TRAILING = " \t\n,;:–—-(„\"'"
+_TRAILING = " \t\n.,;:–—-(„\"'"
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 
 
