@@ -187,6 +187,14 @@ def test_editor_can_use_the_admin(site_tree, tmp_path, client):
     assert client.get(f"/admin/pages/{section.pk}/").status_code == 200
 
 
+def test_editor_gets_the_german_admin_whatever_the_browser_asks(site_tree, tmp_path, client):
+    _, password = editor_ensure(password_file=tmp_path / "demo-login.txt")
+    client.login(username=EDITOR_USERNAME, password=password)
+    html = client.get("/admin/pages/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert 'lang="de"' in html
+    assert "Seiten" in html
+
+
 # The mail catcher
 
 

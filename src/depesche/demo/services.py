@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from depesche.newsroom.ninjs import load_records
 
@@ -74,4 +75,9 @@ def editor_ensure(*, password_file: Path) -> tuple[AbstractUser, str]:
     else:  # Wagtail's default groups were removed: fall back to full rights
         user.is_superuser = True
         user.save()
+    # The newsroom works in German whatever the browser asks for.
+    profile = UserProfile.get_for_user(user)
+    if profile.preferred_language != "de":
+        profile.preferred_language = "de"
+        profile.save(update_fields=["preferred_language"])
     return user, password
