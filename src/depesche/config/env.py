@@ -59,6 +59,18 @@ VARIABLES: list[Var] = [
     Var("DEPESCHE_PAGE_SIZE", "20", "Articles per page on section and tag pages."),
     Var("DEPESCHE_LANGUAGE", "de", "Default UI language (de or en)."),
     Var(
+        "CACHE_URL",
+        "db://",
+        "Shared cache for rate limits and pages: db:// (a table in the database), "
+        "redis://host:6379/0, or locmem:// (one process only).",
+    ),
+    Var(
+        "DEPESCHE_HASH_SALT",
+        "",
+        "Salt for hashed addresses on the suppression list and in erased consent records; "
+        "empty: generated once and kept in DEPESCHE_DATA_DIR. Never change it once used.",
+    ),
+    Var(
         "DEPESCHE_MAIL_CATCHER",
         "false",
         "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/; "
@@ -102,13 +114,36 @@ def data_dir() -> Path:
     return path
 
 
-def secret_key() -> str:
-    """The configured key, else one generated on first start and kept beside the database."""
-    configured = get_str("SECRET_KEY")
+def _generated(name: str, filename: str) -> str:
+    """The configured value, else one generated on first start and kept beside the database."""
+    configured = get_str(name)
     if configured:
         return configured
-    key_file = data_dir() / "secret_key"
+    key_file = data_dir() / filename
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def secret_key() -> str:
+    return _generated("SECRET_KEY", "secret_key")
+
+
+def hash_salt() -> str:
+    return _generated("DEPESCHE_HASH_SALT", "hash_salt")
+
+
+def cache_settings(url: str) -> dict[str, object]:
+    """Django's CACHES["default"] for CACHE_URL."""
+    scheme = url.split("://", 1)[0]
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "depesche_cache",
+        }
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ValueError(f"CACHE_URL must start with db://, redis:// or locmem://, got {url!r}")

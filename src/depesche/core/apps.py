@@ -1,7 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def _create_cache_table(sender: AppConfig, **kwargs: Any) -> None:
+    # The embedded cache lives in a database table; creating it with every migrate means no
+    # deployment can forget it. Idempotent, and a no-op for Redis or locmem caches.
+    call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
 
 
 class CoreConfig(AppConfig):
     name = "depesche.core"
     label = "depesche_core"
     verbose_name = "Depesche"
+
+    def ready(self) -> None:
+        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core.cache_table")

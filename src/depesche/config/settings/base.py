@@ -99,7 +99,9 @@ TASKS = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by all web processes and workers (rate limits must hold across them).
+CACHES = {"default": env.cache_settings(env.get_str("CACHE_URL"))}
+HASH_SALT = env.hash_salt()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
