@@ -59,6 +59,12 @@ VARIABLES: list[Var] = [
     Var("DEPESCHE_PAGE_SIZE", "20", "Articles per page on section and tag pages."),
     Var("DEPESCHE_LANGUAGE", "de", "Default UI language (de or en)."),
     Var(
+        "DEPESCHE_UNSUBSCRIBE_MAILTO",
+        "",
+        "Address in the mailto part of List-Unsubscribe; empty: abmelden@ plus the domain of "
+        "DEFAULT_FROM_EMAIL.",
+    ),
+    Var(
         "CACHE_URL",
         "db://",
         "Shared cache for rate limits and pages: db:// (a table in the database), "

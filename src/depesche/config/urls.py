@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
+    path("", include("depesche.audience.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -30,6 +30,7 @@ PAGE_SIZE = env.get_int("DEPESCHE_PAGE_SIZE")
 INSTALLED_APPS = [
     "depesche.core",
     "depesche.newsroom",
+    "depesche.audience",
     "depesche.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "depesche.newsroom.context_processors.site_chrome",
+                "depesche.audience.context_processors.reader",
             ],
         },
     },
@@ -141,6 +143,9 @@ EMAIL_TIMEOUT = 30
 MAIL_CATCHER = env.get_bool("DEPESCHE_MAIL_CATCHER")
 MAIL_CATCHER_DIR = DATA_DIR / "mailbox"
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL")
+UNSUBSCRIBE_MAILTO = env.get_str("DEPESCHE_UNSUBSCRIBE_MAILTO") or (
+    "abmelden@" + DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -150,6 +155,16 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
 }
 TAGGIT_CASE_INSENSITIVE = True
+
+# Sign-up limits per client IP and per address (fixed windows in the shared cache).
+RATE_SIGNUP_IP = "20/h"
+RATE_SIGNUP_ADDRESS = "5/h"
+READER_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# Run by `depesche worker` every N seconds: (task path, interval).
+PERIODIC_TASKS = [
+    ("depesche.audience.tasks.optins_purge_task", 3600),
+]
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,285 @@
+"""Readers: subscribers, what they subscribed to, and the append-only consent ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+class Subscriber(models.Model):
+    """One reader, identified by a normalised email address; no password."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("unbestätigt")
+        ACTIVE = "active", _("aktiv")
+        UNSUBSCRIBED = "unsubscribed", _("abgemeldet")
+        BOUNCED = "bounced", _("unzustellbar")
+        COMPLAINED = "complained", _("beschwert")
+        ERASED = "erased", _("gelöscht")
+
+    email = models.EmailField(_("E-Mail"), max_length=254, unique=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("bestätigt"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("abgemeldet"), null=True, blank=True)
+    # Last "already subscribed" note; at most one a day.
+    noted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Abonnent")
+        verbose_name_plural = _("Abonnenten")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_suppressed(self) -> bool:
+        """Bounced or complained addresses never get mail again."""
+        return self.status in {self.Status.BOUNCED, self.Status.COMPLAINED, self.Status.ERASED}
+
+
+class Subscription(models.Model):
+    """A subscription to a list, for now the weekly Wochenrückblick."""
+
+    class Purpose(models.TextChoices):
+        WEEKLY = "wochenrueckblick", _("Wochenrückblick")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    purpose = models.CharField(max_length=40, choices=Purpose.choices)
+    active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "purpose"], name="one_subscription_per_purpose"
+            )
+        ]
+        indexes = [models.Index(fields=["purpose", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.purpose}"
+
+
+class TagFollow(models.Model):
+    """A reader follows a tag: an email when an article with it is published."""
+
+    class Frequency(models.TextChoices):
+        INSTANT = "sofort", _("sofort")
+        DAILY = "taeglich", _("täglich")
+        WEEKLY = "woechentlich", _("wöchentlich")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="follows")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices, default=Frequency.INSTANT
+    )
+    active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "tag"], name="one_follow_per_tag")
+        ]
+        # Fan-out reads "active followers of these tags at this frequency".
+        indexes = [models.Index(fields=["tag", "active", "frequency"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} → {self.tag_id} ({self.frequency})"
+
+
+class OptInRequest(models.Model):
+    """One double opt-in mail: what the reader asked for, until the link is used or expires."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="optins")
+    nonce = models.CharField(max_length=32, unique=True)
+    weekly = models.BooleanField(default=False)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(
+        max_length=20, choices=TagFollow.Frequency.choices, default=TagFollow.Frequency.INSTANT
+    )
+    source = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class TextVersion(models.Model):
+    """The exact text of a consent checkbox, Datenschutzerklärung or AGB a reader was shown."""
+
+    class Kind(models.TextChoices):
+        CONSENT = "consent", _("Einwilligungstext")
+        PRIVACY = "privacy", _("Datenschutzerklärung")
+        TERMS = "terms", _("AGB")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "sha256"], name="one_text_per_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sha256[:12]}"
+
+
+class LedgerIsAppendOnly(Exception):
+    """Consent records are proof: they are never changed or deleted (only erased)."""
+
+
+class ConsentQuerySet(models.QuerySet["ConsentRecord"]):
+    def update(self, **kwargs: Any) -> int:
+        raise LedgerIsAppendOnly("consent records cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise LedgerIsAppendOnly("consent records cannot be deleted")
+
+    def erase(self, *, email_hash: str) -> int:
+        """Replace the personal fields with `email_hash`; the rest stays as proof."""
+        return super().update(
+            subscriber=None,
+            email=email_hash,
+            ip_truncated="",
+            user_agent="",
+            erased_at=timezone.now(),
+        )
+
+
+class ConsentRecord(models.Model):
+    """The consent ledger: every consent, confirmation and withdrawal, append-only."""
+
+    class Action(models.TextChoices):
+        CONSENT = "consent", _("Einwilligung")
+        CONFIRMATION = "confirmation", _("Bestätigung")
+        WITHDRAWAL = "withdrawal", _("Widerruf")
+
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents"
+    )
+    email = models.CharField(_("E-Mail"), max_length=254, db_index=True)
+    action = models.CharField(_("Vorgang"), max_length=20, choices=Action.choices)
+    purpose = models.CharField(_("Zweck"), max_length=140)
+    consent_text = models.ForeignKey(
+        TextVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Einwilligungstext"),
+    )
+    privacy_text = models.ForeignKey(
+        TextVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Datenschutzerklärung"),
+    )
+    terms_text = models.ForeignKey(
+        TextVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("AGB"),
+    )
+    occurred_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+    source = models.CharField(_("Formular"), max_length=40)
+    request_nonce = models.CharField(_("Opt-in-Vorgang"), max_length=32, blank=True)
+    ip_truncated = models.CharField(_("IP (gekürzt)"), max_length=45, blank=True)
+    user_agent = models.CharField(_("Browser"), max_length=400, blank=True)
+    erased_at = models.DateTimeField(_("gelöscht"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Einwilligungsnachweis")
+        verbose_name_plural = _("Einwilligungsnachweise")
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.purpose} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise LedgerIsAppendOnly("consent records cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise LedgerIsAppendOnly("consent records cannot be deleted")
+
+
+class SuppressedAddress(models.Model):
+    """A salted hash of an address that must never be mailed again (after erasure)."""
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.email_hash[:12]
+
+
+@register_setting(icon="mail")
+class NewsletterSettings(BaseGenericSetting):
+    """The texts of the newsletter dialog and tag-follow form; each version shown is kept."""
+
+    title = models.CharField(_("Titel"), max_length=80, default="Wochenrückblick")
+    intro = models.TextField(
+        _("Einleitung"),
+        default=(
+            "Weniger E-Mails, mehr Überblick: Der Wochenrückblick bringt Ihnen einmal pro Woche "
+            "die wichtigsten Themen kompakt – per E-Mail und als Podcast."
+        ),
+    )
+    consent_text = models.TextField(
+        _("Einwilligungstext (Wochenrückblick)"),
+        help_text=_("„Datenschutzerklärung“ wird automatisch verlinkt."),
+        default=(
+            "Ja, ich möchte den Wochenrückblick einmal pro Woche per E-Mail erhalten. "
+            "Ich kann diese Einwilligung jederzeit mit einem Klick in jeder E-Mail widerrufen. "
+            "Einzelheiten in der Datenschutzerklärung."
+        ),
+    )
+    follow_consent_text = models.TextField(
+        _("Einwilligungstext (Themen folgen)"),
+        help_text=_("„Datenschutzerklärung“ wird automatisch verlinkt."),
+        default=(
+            "Ja, ich möchte eine E-Mail erhalten, wenn ein neuer Artikel zu diesem Thema "
+            "erscheint (sofort, täglich oder wöchentlich gesammelt). Ich kann das jederzeit mit "
+            "einem Klick in jeder E-Mail abbestellen. Einzelheiten in der Datenschutzerklärung."
+        ),
+    )
+    button_label = models.CharField(
+        _("Beschriftung der Schaltfläche"), max_length=60, default="Kostenlos anmelden"
+    )
+    ask_terms = models.BooleanField(
+        _("AGB-Zustimmung abfragen"),
+        default=False,
+        help_text=_("Eine eigene, freiwillige Checkbox; nie Bedingung für den Newsletter."),
+    )
+    terms_text = models.TextField(
+        _("Text der AGB-Checkbox"),
+        blank=True,
+        default="Ich habe die AGB gelesen und bin mit ihnen einverstanden.",
+    )
+
+    class Meta:
+        verbose_name = _("Newsletter-Texte")

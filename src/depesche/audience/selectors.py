@@ -1,0 +1,52 @@
+"""Reads about readers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from depesche.audience.models import Subscriber, TagFollow
+from depesche.core.tokens import TokenInvalid, read_token
+
+READER_COOKIE = "depesche_leser"
+
+
+def reader_from_request(request: HttpRequest) -> Subscriber | None:
+    """The reader recognised on this browser by the signed cookie, if still mailable."""
+    if not hasattr(request, "_depesche_reader"):
+        reader = None
+        raw = request.COOKIES.get(READER_COOKIE)
+        if raw:
+            try:
+                reader_id = read_token("reader", raw)
+            except TokenInvalid:
+                reader_id = None
+            if reader_id is not None:
+                reader = Subscriber.objects.filter(pk=reader_id).first()
+                if reader is not None and reader.is_suppressed:
+                    reader = None
+        request._depesche_reader = reader  # type: ignore[attr-defined]
+    return request._depesche_reader  # type: ignore[attr-defined]
+
+
+def followed_tag_ids(subscriber: Subscriber | None) -> set[int]:
+    if subscriber is None:
+        return set()
+    return set(
+        TagFollow.objects.filter(subscriber=subscriber, active=True).values_list(
+            "tag_id", flat=True
+        )
+    )
+
+
+def followed_tag_ids_for_request(request: HttpRequest) -> set[int]:
+    if not hasattr(request, "_depesche_followed"):
+        request._depesche_followed = followed_tag_ids(reader_from_request(request))  # type: ignore[attr-defined]
+    return request._depesche_followed  # type: ignore[attr-defined]
+
+
+def deliveries_for_export(*, subscriber: Subscriber) -> list[dict[str, Any]]:
+    """Messages sent to the reader. Alerts and digests (the outbox) are not built yet, and
+    the only mails so far (confirmation, notes, links) are not stored per reader."""
+    return []

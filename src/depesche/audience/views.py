@@ -1,0 +1,337 @@
+"""Readers' pages: sign-up, confirmation, tag follows, preference center, one-click unsubscribe."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from taggit.models import Tag
+
+from depesche.audience import services
+from depesche.audience.forms import EmailOnlyForm, FollowSignupForm, SignupForm
+from depesche.audience.models import Subscriber, TagFollow, TextVersion
+from depesche.audience.selectors import READER_COOKIE, reader_from_request
+from depesche.audience.texts import ShownTexts, form_initial, shown_texts, version_by_hash
+from depesche.core import ratelimit
+from depesche.core.net import client_ip, user_agent
+from depesche.core.tokens import TokenExpired, TokenInvalid, make_token, read_token
+
+
+def _visit(request: HttpRequest, source: str) -> services.Visit:
+    return services.Visit(source=source, ip=client_ip(request), user_agent=user_agent(request))
+
+
+def _rate_limited(request: HttpRequest, email: str | None) -> bool:
+    over_ip = ratelimit.hit("signup-ip", client_ip(request) or "?", settings.RATE_SIGNUP_IP)
+    over_address = bool(email) and ratelimit.hit(
+        "signup-address", services.email_normalise(email or ""), settings.RATE_SIGNUP_ADDRESS
+    )
+    return over_ip or over_address
+
+
+def _remember_reader(response: HttpResponse, request: HttpRequest, subscriber: Subscriber) -> None:
+    response.set_cookie(
+        READER_COOKIE,
+        make_token("reader", subscriber.pk),
+        max_age=settings.READER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def _token_error(request: HttpRequest, exc: Exception, status: int = 400) -> HttpResponse:
+    if isinstance(exc, TokenExpired):
+        reason = _("Dieser Link ist abgelaufen.")
+    elif isinstance(exc, services.OptInAlreadyUsed):
+        reason = _("Dieser Link wurde bereits verwendet.")
+    else:
+        reason = _("Dieser Link ist ungültig oder unvollständig.")
+    return render(request, "audience/token_error.html", {"reason": reason}, status=status)
+
+
+def _signup(
+    request: HttpRequest,
+    form: SignupForm,
+    texts: ShownTexts,
+    *,
+    weekly: bool,
+    tag: Tag | None,
+    source: str,
+) -> bool:
+    """Validate and record a sign-up; False leaves errors on the form."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    if data["website"]:
+        return True  # a script filled the honeypot: answer as usual, do nothing
+    services.signup_request(
+        email=data["email"],
+        weekly=weekly,
+        tag=tag,
+        frequency=data.get("frequency") or TagFollow.Frequency.INSTANT,
+        consent=data["consent"],
+        consent_text=version_by_hash(
+            TextVersion.Kind.CONSENT, data["consent_version"], texts.consent
+        )
+        or texts.consent,
+        privacy_text=version_by_hash(
+            TextVersion.Kind.PRIVACY, data["privacy_version"], texts.privacy
+        ),
+        terms_text=version_by_hash(TextVersion.Kind.TERMS, data["terms_version"], texts.terms)
+        if data["terms"] and texts.settings.ask_terms
+        else None,
+        visit=_visit(request, source),
+    )
+    return True
+
+
+# The dialog shows this form on every (cacheable) page, so it carries no CSRF token: the
+# sign-up changes nothing until the address owner confirms by email.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def newsletter(request: HttpRequest) -> HttpResponse:
+    texts = shown_texts()
+    status = 200
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        source = "modal" if request.POST.get("via") == "modal" else "newsletter-seite"
+        if _rate_limited(request, request.POST.get("email")):
+            form.is_valid()
+            form.add_error(None, _("Zu viele Anmeldeversuche. Bitte versuchen Sie es später."))
+            status = 429
+        elif _signup(request, form, texts, weekly=True, tag=None, source=source):
+            return redirect("audience:thanks")
+        else:
+            status = 400
+    else:
+        form = SignupForm(initial=form_initial(texts))
+    return render(
+        request, "audience/newsletter.html", {"form": form, "texts": texts}, status=status
+    )
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "audience/thanks.html")
+
+
+@csrf_exempt  # the signed single-use token is the authority; mail links have no session
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only shows a button: link scanners in mail systems fetch links, people click.
+    if request.method == "GET":
+        try:
+            read_token("optin", token, max_age=int(services.OPTIN_MAX_AGE.total_seconds()))
+        except TokenInvalid as exc:
+            return _token_error(request, exc)
+        return render(request, "audience/confirm.html", {"token": token})
+    try:
+        subscriber = services.optin_confirm(token=token, visit=_visit(request, "bestaetigung"))
+    except (TokenInvalid, services.OptInAlreadyUsed) as exc:
+        return _token_error(request, exc)
+    response = render(request, "audience/confirmed.html", {"subscriber": subscriber})
+    _remember_reader(response, request, subscriber)
+    return response
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """[+] for a recognised reader: one POST (with CSRF) follows the tag."""
+    tag = get_object_or_404(Tag, slug=slug)
+    reader = reader_from_request(request)
+    signup_url = reverse("audience:follow-signup", args=[tag.slug])
+    if reader is None:
+        return redirect(signup_url)
+    texts = shown_texts(follow=True)
+    try:
+        services.follow_tag(
+            subscriber=reader,
+            tag=tag,
+            consent_text=texts.consent,
+            privacy_text=texts.privacy,
+            visit=_visit(request, "thema-folgen"),
+        )
+    except services.NotConfirmed:
+        return redirect(signup_url)
+    messages.success(request, _("Sie folgen jetzt „%(tag)s“.") % {"tag": tag.name})
+    return HttpResponseRedirect(_safe_next(request, reverse("tag", args=[tag.slug])))
+
+
+@require_http_methods(["GET", "POST"])
+def follow_signup(request: HttpRequest, slug: str) -> HttpResponse:
+    """[+] for a reader we do not know: email and consent, then a double opt-in mail."""
+    tag = get_object_or_404(Tag, slug=slug)
+    texts = shown_texts(follow=True)
+    status = 200
+    if request.method == "POST":
+        form = FollowSignupForm(request.POST)
+        if _rate_limited(request, request.POST.get("email")):
+            form.is_valid()
+            form.add_error(None, _("Zu viele Anmeldeversuche. Bitte versuchen Sie es später."))
+            status = 429
+        elif _signup(request, form, texts, weekly=False, tag=tag, source="thema-folgen"):
+            return redirect("audience:thanks")
+        else:
+            status = 400
+    else:
+        form = FollowSignupForm(initial=form_initial(texts))
+    context = {"form": form, "texts": texts, "tag": tag}
+    return render(request, "audience/follow_signup.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    reader = reader_from_request(request)
+    if reader is None:
+        return _preference_link_form(request)
+    context = {
+        "reader": reader,
+        "follows": reader.follows.select_related("tag").order_by("tag__name"),
+        "weekly": reader.subscriptions.filter(purpose=services.WEEKLY, active=True).exists(),
+        "frequencies": TagFollow.Frequency.choices,
+    }
+    return render(request, "audience/preferences.html", context)
+
+
+def _preference_link_form(request: HttpRequest) -> HttpResponse:
+    status = 200
+    sent = False
+    if request.method == "POST":
+        form = EmailOnlyForm(request.POST)
+        if _rate_limited(request, request.POST.get("email")):
+            form.is_valid()
+            form.add_error(None, _("Zu viele Versuche. Bitte versuchen Sie es später."))
+            status = 429
+        elif form.is_valid():
+            if not form.cleaned_data["website"]:
+                services.preference_link_request(email=form.cleaned_data["email"])
+            sent = True
+        else:
+            status = 400
+    else:
+        form = EmailOnlyForm()
+    context = {"form": form, "sent": sent}
+    return render(request, "audience/preference_request.html", context, status=status)
+
+
+def preference_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link in every email: recognises the reader on this browser."""
+    try:
+        subscriber = services.subscriber_from_token(token=token)
+    except TokenInvalid as exc:
+        return _token_error(request, exc)
+    response = redirect("audience:preferences")
+    _remember_reader(response, request, subscriber)
+    return response
+
+
+@require_POST
+def preference_update(request: HttpRequest) -> HttpResponse:
+    reader = reader_from_request(request)
+    if reader is None:
+        return redirect("audience:preferences")
+    action = request.POST.get("action", "")
+    visit = _visit(request, "praeferenzen")
+    if action == "frequency":
+        frequency = request.POST.get("frequency", "")
+        if frequency not in TagFollow.Frequency.values:
+            messages.error(request, _("Unbekannte Häufigkeit."))
+        else:
+            try:
+                services.follow_frequency_set(
+                    subscriber=reader,
+                    follow_id=_int(request.POST.get("follow")),
+                    frequency=frequency,
+                )
+                messages.success(request, _("Häufigkeit gespeichert."))
+            except TagFollow.DoesNotExist:
+                messages.error(request, _("Dieses Thema folgen Sie nicht."))
+    elif action == "unfollow":
+        tag = Tag.objects.filter(pk=_int(request.POST.get("tag"))).first()
+        if tag is not None and services.follow_end(subscriber=reader, tag=tag, visit=visit):
+            messages.success(request, _("Sie folgen „%(tag)s“ nicht mehr.") % {"tag": tag.name})
+    elif action in {"weekly_on", "weekly_off"}:
+        texts = shown_texts()
+        try:
+            services.weekly_set(
+                subscriber=reader,
+                on=action == "weekly_on",
+                visit=visit,
+                consent_text=texts.consent,
+                privacy_text=texts.privacy,
+            )
+            messages.success(request, _("Wochenrückblick-Einstellung gespeichert."))
+        except services.NotConfirmed:
+            messages.error(request, _("Bitte melden Sie sich über das Formular neu an."))
+    elif action == "unsubscribe_all":
+        services.unsubscribe_all(subscriber=reader, visit=visit)
+        messages.success(request, _("Sie sind von allen E-Mails abgemeldet."))
+    elif action == "erase":
+        if request.POST.get("confirm_erase") != "1":
+            messages.error(request, _("Bitte bestätigen Sie das Löschen mit dem Häkchen."))
+        else:
+            services.subscriber_erase(subscriber=reader)
+            response = render(request, "audience/erased.html")
+            response.delete_cookie(READER_COOKIE)
+            return response
+    elif action == "forget":
+        response = redirect("audience:preferences")
+        response.delete_cookie(READER_COOKIE)
+        return response
+    else:
+        messages.error(request, _("Unbekannte Aktion."))
+    return redirect("audience:preferences")
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def data_export(request: HttpRequest) -> HttpResponse:
+    reader = reader_from_request(request)
+    if reader is None:
+        raise Http404("no reader recognised on this browser")
+    data = services.subscriber_export(subscriber=reader)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="depesche-meine-daten.json"'
+    return response
+
+
+# RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without cookies or CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def one_click(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        data = read_token("unsubscribe", token)
+        subscriber_id, list_id = int(data["s"]), str(data["l"])
+    except (TokenInvalid, KeyError, TypeError, ValueError) as exc:
+        return _token_error(request, exc)
+    if request.method == "GET":
+        return render(request, "audience/unsubscribe.html", {"token": token, "list_id": list_id})
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is not None:
+        services.list_unsubscribe(
+            subscriber=subscriber, list_id=list_id, visit=_visit(request, "one-click")
+        )
+    return render(request, "audience/unsubscribed.html", {"list_id": list_id})

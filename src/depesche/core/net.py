@@ -1,0 +1,27 @@
+"""What we keep of a visitor's network identity: as little as proof requires."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.http import HttpRequest
+
+USER_AGENT_MAX = 400
+
+
+def truncated_ip(raw: str | None) -> str:
+    """IPv4 without its last octet (a.b.c.0), IPv6 cut to its /48 prefix; '' if unparsable."""
+    try:
+        address = ipaddress.ip_address((raw or "").strip())
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+
+
+def client_ip(request: HttpRequest) -> str:
+    return truncated_ip(request.META.get("REMOTE_ADDR"))
+
+
+def user_agent(request: HttpRequest) -> str:
+    return str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_MAX]

@@ -1,0 +1,29 @@
+"""Signed tokens for links in emails and cookies: tamper-proof, optionally expiring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+
+
+class TokenInvalid(Exception):
+    """The token was tampered with, truncated or made for another purpose."""
+
+
+class TokenExpired(TokenInvalid):
+    """The token is genuine but older than allowed."""
+
+
+def make_token(purpose: str, value: Any) -> str:
+    return signing.dumps(value, salt=f"depesche.{purpose}", compress=True)
+
+
+def read_token(purpose: str, token: str, *, max_age: int | None = None) -> Any:
+    """The value inside `token`. Raises TokenExpired or TokenInvalid."""
+    try:
+        return signing.loads(token, salt=f"depesche.{purpose}", max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise TokenExpired(str(exc)) from exc
+    except signing.BadSignature as exc:
+        raise TokenInvalid(str(exc)) from exc

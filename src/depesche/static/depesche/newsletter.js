@@ -1,0 +1,1 @@
+/* Filled in by the modal work; see templates/audience/_modal.html. */
