@@ -9,3 +9,58 @@ from depesche.newsroom.services import SiteTree, site_setup
 def site_tree(db) -> SiteTree:
     """Home page, the five sections and the legal pages, as `depesche setup-site` makes them."""
     return site_setup(site_name="Depesche")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached consent texts never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class CaughtMails:
+    """Mail received by a real SMTP server on loopback during one test."""
+
+    def __init__(self, folder) -> None:
+        self.folder = folder
+
+    def all(self):
+        from depesche.demo.mailcatcher import mailbox
+
+        return list(reversed(mailbox(self.folder)))  # oldest first
+
+    def to(self, address: str):
+        return [mail for mail in self.all() if address in mail.to]
+
+    def wait(self, count: int, timeout: float = 5.0):
+        """The first `count` mails, waiting briefly for the SMTP server to write them."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            mails = self.all()
+            if len(mails) >= count or time.monotonic() > deadline:
+                return mails
+            time.sleep(0.02)
+
+
+@pytest.fixture
+def smtp_mails(settings, tmp_path):
+    """A real aiosmtpd server on 127.0.0.1; Django's SMTP backend sends to it."""
+    import socket
+
+    from depesche.demo.mailcatcher import MailCatcher
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tmp_path / "mailbox"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with MailCatcher(folder, port=port):
+        yield CaughtMails(folder)

@@ -14,3 +14,5 @@ LANGUAGE_CODE = "de"
 BASE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = BASE_URL
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# One process: a local-memory cache keeps tests independent of the cache table.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,35 +1,52 @@
-"""`depesche worker`: runs background tasks and publishes scheduled pages.
+"""`depesche worker`: runs background tasks, scheduled publishing and periodic tasks.
 
 Wagtail only publishes a scheduled article when `publish_scheduled` runs, so the worker runs it
-every --schedule-interval seconds beside the task loop.
+every --schedule-interval seconds beside the task loop; settings.PERIODIC_TASKS (e.g. purging
+unconfirmed sign-ups) are enqueued at their own intervals.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 
-def _publish_scheduled_loop(stop: threading.Event, interval: float) -> None:
+def enqueue_periodic(last_run: dict[str, float], now: float) -> list[str]:
+    """Enqueue each periodic task whose interval has passed; returns their paths."""
+    due = []
+    for path, interval in settings.PERIODIC_TASKS:
+        if now - last_run.get(path, float("-inf")) >= interval:
+            import_string(path).enqueue()
+            last_run[path] = now
+            due.append(path)
+    return due
+
+
+def _scheduler_loop(stop: threading.Event, interval: float) -> None:
+    last_run: dict[str, float] = {}
     while not stop.is_set():
         try:
             call_command("publish_scheduled", verbosity=0)
+            enqueue_periodic(last_run, time.monotonic())
         except Exception:  # keep the loop alive; the next round may succeed
-            logger.exception("publish_scheduled failed")
+            logger.exception("scheduled work failed")
         finally:
             close_old_connections()
         stop.wait(interval)
 
 
 class Command(BaseCommand):
-    help = "Run background tasks and publish scheduled articles until stopped."
+    help = "Run background tasks, scheduled publishing and periodic tasks until stopped."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -41,19 +58,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch",
             action="store_true",
-            help="Publish what is due and run all queued tasks, then exit.",
+            help="Publish what is due, enqueue every periodic task, run all queued tasks, exit.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch"]:
             call_command("publish_scheduled", verbosity=0)
+            enqueue_periodic({}, time.monotonic())
             call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
             return
         stop = threading.Event()
         scheduler = threading.Thread(
-            target=_publish_scheduled_loop,
+            target=_scheduler_loop,
             args=(stop, options["schedule_interval"]),
-            name="publish-scheduled",
+            name="scheduler",
             daemon=True,
         )
         scheduler.start()
