@@ -79,8 +79,8 @@ VARIABLES: list[Var] = [
     Var(
         "DEPESCHE_MAIL_CATCHER",
         "false",
-        "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/; "
-        "`depesche demo` turns it on. Never in production.",
+        "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/ under the dev settings; "
+        "`depesche demo` always shows it, the production settings never.",
     ),
 ]
 

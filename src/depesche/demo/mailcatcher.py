@@ -69,6 +69,19 @@ class CaughtMail:
     def date(self) -> str:
         return str(self.message["Date"] or "")
 
+    @property
+    def html(self) -> str:
+        return self.body("html")
+
+    @property
+    def html_with_base(self) -> str:
+        # Links in the HTML part open in the main window, not inside the frame.
+        return self.html.replace("<head>", '<head><base target="_top">', 1)
+
+    @property
+    def list_unsubscribe(self) -> str:
+        return str(self.message["List-Unsubscribe"] or "")
+
     def body(self, subtype: str = "plain") -> str:
         part = self.message.get_body(preferencelist=(subtype,))
         return part.get_content() if part is not None else ""

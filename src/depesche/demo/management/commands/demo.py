@@ -22,6 +22,8 @@ from depesche.newsroom.management.commands.import_articles import print_report
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.services import site_setup
 
+DEMO_SETTINGS = "depesche.config.settings.demo"
+
 
 def _die_with_parent() -> None:
     """In a child: get SIGTERM when the demo process dies, even by SIGKILL (Linux)."""
@@ -105,12 +107,9 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "DEPESCHE_BASE_URL": base_url,
-            "DEPESCHE_MAIL_CATCHER": "true",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "DEPESCHE_DATA_DIR": str(settings.DATA_DIR),
-            "DJANGO_SETTINGS_MODULE": os.environ.get(
-                "DJANGO_SETTINGS_MODULE", "depesche.config.settings.production"
-            ),
+            "DJANGO_SETTINGS_MODULE": DEMO_SETTINGS,
         }
         # `kill PID` stops the demo as cleanly as Ctrl-C.
         signal.signal(signal.SIGTERM, _raise_interrupt)
