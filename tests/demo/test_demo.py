@@ -303,3 +303,15 @@ def test_inbox_view_without_mail(settings, tmp_path, mail_routes, rf, db):
     response = demo_views.inbox(rf.get("/_mail/"))
     assert response.status_code == 200
     assert "Noch keine E-Mails." in response.content.decode()
+
+
+def test_editor_can_see_the_consent_ledger_and_subscribers(site_tree, tmp_path, client):
+    """Editors see and export the ledger (never edit it): the groups get view permissions."""
+    _, password = editor_ensure(password_file=tmp_path / "demo-login.txt")
+    client.login(username=EDITOR_USERNAME, password=password)
+    assert client.get("/admin/leser/einwilligungen/").status_code == 200
+    assert client.get("/admin/leser/abonnenten/").status_code == 200
+    user = get_user_model().objects.get(username=EDITOR_USERNAME)
+    assert not user.is_superuser
+    assert not user.has_perm("audience.change_consentrecord")
+    assert not user.has_perm("audience.delete_consentrecord")

@@ -30,8 +30,9 @@ class Subscriber(models.Model):
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     confirmed_at = models.DateTimeField(_("bestätigt"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("abgemeldet"), null=True, blank=True)
-    # Last "already subscribed" note; at most one a day.
+    # Last "already subscribed" note asked for (at most one a day), and when it went out.
     noted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    note_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Abonnent")
@@ -60,6 +61,7 @@ class Subscription(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    welcomed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from depesche.audience.models import Subscriber, TagFollow
+from depesche.audience.models import OptInRequest, Subscriber, TagFollow
 from depesche.core.tokens import TokenInvalid, read_token
 
 READER_COOKIE = "depesche_leser"
@@ -28,6 +28,11 @@ def reader_from_request(request: HttpRequest) -> Subscriber | None:
                     reader = None
         request._depesche_reader = reader  # type: ignore[attr-defined]
     return request._depesche_reader  # type: ignore[attr-defined]
+
+
+def optin_is_open(*, nonce: str) -> bool:
+    """True while the opt-in request exists and its link has not been used."""
+    return OptInRequest.objects.filter(nonce=nonce, used_at__isnull=True).exists()
 
 
 def followed_tag_ids(subscriber: Subscriber | None) -> set[int]:

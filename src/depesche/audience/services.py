@@ -178,7 +178,8 @@ def optin_confirm(*, token: str, visit: Visit) -> Subscriber:
     """
     nonce = read_token("optin", token, max_age=int(OPTIN_MAX_AGE.total_seconds()))
     optin = (
-        OptInRequest.objects.select_for_update()
+        # PostgreSQL cannot lock the nullable side of an outer join (the optional tag).
+        OptInRequest.objects.select_for_update(of=("self", "subscriber"))
         .select_related("subscriber", "tag")
         .filter(nonce=nonce)
         .first()

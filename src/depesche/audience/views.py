@@ -19,7 +19,7 @@ from taggit.models import Tag
 from depesche.audience import services
 from depesche.audience.forms import EmailOnlyForm, FollowSignupForm, SignupForm
 from depesche.audience.models import Subscriber, TagFollow, TextVersion
-from depesche.audience.selectors import READER_COOKIE, reader_from_request
+from depesche.audience.selectors import READER_COOKIE, optin_is_open, reader_from_request
 from depesche.audience.texts import ShownTexts, form_initial, shown_texts, version_by_hash
 from depesche.core import ratelimit
 from depesche.core.net import client_ip, user_agent
@@ -130,9 +130,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: link scanners in mail systems fetch links, people click.
     if request.method == "GET":
         try:
-            read_token("optin", token, max_age=int(services.OPTIN_MAX_AGE.total_seconds()))
+            nonce = read_token("optin", token, max_age=int(services.OPTIN_MAX_AGE.total_seconds()))
         except TokenInvalid as exc:
             return _token_error(request, exc)
+        if not optin_is_open(nonce=str(nonce)):
+            return _token_error(request, services.OptInAlreadyUsed())
         return render(request, "audience/confirm.html", {"token": token})
     try:
         subscriber = services.optin_confirm(token=token, visit=_visit(request, "bestaetigung"))
@@ -173,6 +175,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(_safe_next(request, reverse("tag", args=[tag.slug])))
 
 
+@csrf_exempt  # like the dialog: nothing happens until the address owner confirms by email
 @require_http_methods(["GET", "POST"])
 def follow_signup(request: HttpRequest, slug: str) -> HttpResponse:
     """[+] for a reader we do not know: email and consent, then a double opt-in mail."""
@@ -205,6 +208,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "follows": reader.follows.select_related("tag").order_by("tag__name"),
         "weekly": reader.subscriptions.filter(purpose=services.WEEKLY, active=True).exists(),
         "frequencies": TagFollow.Frequency.choices,
+        # "weekly_on" records this consent text in the ledger, so the page must show it.
+        "texts": shown_texts(),
     }
     return render(request, "audience/preferences.html", context)
 
@@ -266,6 +271,8 @@ def preference_update(request: HttpRequest) -> HttpResponse:
         tag = Tag.objects.filter(pk=_int(request.POST.get("tag"))).first()
         if tag is not None and services.follow_end(subscriber=reader, tag=tag, visit=visit):
             messages.success(request, _("Sie folgen „%(tag)s“ nicht mehr.") % {"tag": tag.name})
+        else:
+            messages.error(request, _("Dieses Thema folgen Sie nicht."))
     elif action in {"weekly_on", "weekly_off"}:
         texts = shown_texts()
         try:

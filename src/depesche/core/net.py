@@ -15,6 +15,9 @@ def truncated_ip(raw: str | None) -> str:
         address = ipaddress.ip_address((raw or "").strip())
     except ValueError:
         return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        # A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; /48 would leave "::".
+        address = address.ipv4_mapped
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
