@@ -1010,3 +1010,23 @@ def test_already_subscribed_note_goes_out_once_per_request(texts, smtp_mails):
     assert tasks.already_subscribed_note_task.call(reader.pk) is True
     assert tasks.already_subscribed_note_task.call(reader.pk) is False
     assert len(smtp_mails.wait(1)) == 1
+
+
+def test_every_mail_carries_a_signed_preference_link(
+    texts, smtp_mails, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(texts)
+    reader = Subscriber.objects.get()
+    optin = OptInRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        optin_confirm(token=token_for(optin), visit=CONFIRM_VISIT)
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(texts)  # the "already subscribed" note
+    tasks.preference_link_send_task.call(reader.pk)
+    mails = smtp_mails.wait(4)
+    assert len(mails) == 4
+    for mail in mails:
+        for part in (mail.body("plain"), mail.body("html")):
+            token = re.search(r"/abo/link/([^/\s\"<]+)/", part).group(1)
+            assert read_token("prefs", token) == reader.pk

@@ -95,29 +95,41 @@ def _signup(
     return True
 
 
+def _signup_page(
+    request: HttpRequest,
+    form_class: type[SignupForm],
+    template: str,
+    *,
+    tag: Tag | None,
+    source: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """GET shows the form; POST records the sign-up and redirects, or shows what is wrong."""
+    texts = shown_texts(follow=tag is not None)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if _rate_limited(request, request.POST.get("email")):
+            form.is_valid()
+            form.add_error(None, _("Zu viele Anmeldeversuche. Bitte versuchen Sie es später."))
+            status = 429
+        elif _signup(request, form, texts, weekly=tag is None, tag=tag, source=source):
+            return redirect("audience:thanks")
+        else:
+            status = 400
+    else:
+        form = form_class(initial=form_initial(texts))
+    context = {**(context or {}), "form": form, "texts": texts}
+    return render(request, template, context, status=status)
+
+
 # The dialog shows this form on every (cacheable) page, so it carries no CSRF token: the
 # sign-up changes nothing until the address owner confirms by email.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def newsletter(request: HttpRequest) -> HttpResponse:
-    texts = shown_texts()
-    status = 200
-    if request.method == "POST":
-        form = SignupForm(request.POST)
-        source = "modal" if request.POST.get("via") == "modal" else "newsletter-seite"
-        if _rate_limited(request, request.POST.get("email")):
-            form.is_valid()
-            form.add_error(None, _("Zu viele Anmeldeversuche. Bitte versuchen Sie es später."))
-            status = 429
-        elif _signup(request, form, texts, weekly=True, tag=None, source=source):
-            return redirect("audience:thanks")
-        else:
-            status = 400
-    else:
-        form = SignupForm(initial=form_initial(texts))
-    return render(
-        request, "audience/newsletter.html", {"form": form, "texts": texts}, status=status
-    )
+    source = "modal" if request.POST.get("via") == "modal" else "newsletter-seite"
+    return _signup_page(request, SignupForm, "audience/newsletter.html", tag=None, source=source)
 
 
 def thanks(request: HttpRequest) -> HttpResponse:
@@ -180,22 +192,14 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
 def follow_signup(request: HttpRequest, slug: str) -> HttpResponse:
     """[+] for a reader we do not know: email and consent, then a double opt-in mail."""
     tag = get_object_or_404(Tag, slug=slug)
-    texts = shown_texts(follow=True)
-    status = 200
-    if request.method == "POST":
-        form = FollowSignupForm(request.POST)
-        if _rate_limited(request, request.POST.get("email")):
-            form.is_valid()
-            form.add_error(None, _("Zu viele Anmeldeversuche. Bitte versuchen Sie es später."))
-            status = 429
-        elif _signup(request, form, texts, weekly=False, tag=tag, source="thema-folgen"):
-            return redirect("audience:thanks")
-        else:
-            status = 400
-    else:
-        form = FollowSignupForm(initial=form_initial(texts))
-    context = {"form": form, "texts": texts, "tag": tag}
-    return render(request, "audience/follow_signup.html", context, status=status)
+    return _signup_page(
+        request,
+        FollowSignupForm,
+        "audience/follow_signup.html",
+        tag=tag,
+        source="thema-folgen",
+        context={"tag": tag},
+    )
 
 
 @require_http_methods(["GET", "POST"])
