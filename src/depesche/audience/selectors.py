@@ -52,6 +52,19 @@ def followed_tag_ids_for_request(request: HttpRequest) -> set[int]:
 
 
 def deliveries_for_export(*, subscriber: Subscriber) -> list[dict[str, Any]]:
-    """Messages sent to the reader. Alerts and digests (the outbox) are not built yet, and
-    the only mails so far (confirmation, notes, links) are not stored per reader."""
-    return []
+    """Alerts queued or sent to the reader (the outbox rows; no message bodies are kept)."""
+    from depesche.delivery.models import Delivery
+
+    return [
+        {
+            "article": row["article__title"],
+            "kind": row["kind"],
+            "matched_tags": row["matched_tags"],
+            "status": row["status"],
+            "created_at": row["created_at"].isoformat(),
+            "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None,
+        }
+        for row in Delivery.objects.filter(subscriber=subscriber)
+        .order_by("created_at")
+        .values("article__title", "kind", "matched_tags", "status", "created_at", "sent_at")
+    ]

@@ -12,6 +12,9 @@ from depesche.newsroom.models import ArticlePage
 def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
     # Runs inside the publishing flow (admin, scheduled go-live, import) so "Aktualisiert"
     # is right before anyone reads the page.
+    # Wagtail also sends page_published when a new page is merely scheduled (not live yet).
+    if not instance.live:
+        return
     from depesche.newsroom.services import article_publication_record
 
     article_publication_record(article=instance)

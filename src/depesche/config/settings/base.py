@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "depesche.core",
     "depesche.newsroom",
     "depesche.audience",
+    "depesche.delivery",
     "depesche.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

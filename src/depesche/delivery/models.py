@@ -1,0 +1,64 @@
+"""The outbox: one row per (reader, article) alert, written set-based when an article goes live."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from depesche.audience.models import Subscriber, TagFollow
+from depesche.newsroom.models import ArticlePage
+
+
+class ArticleAlert(models.Model):
+    """The fan-out of one article: exists once its first publication was handled, so a
+    republication ("Aktualisiert") never alerts again."""
+
+    article = models.OneToOneField(
+        ArticlePage, on_delete=models.CASCADE, related_name="alert", primary_key=True
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"alert {self.article_id}: {self.recipients}"
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartend")
+        SENDING = "sending", _("wird gesendet")
+        SENT = "sent", _("gesendet")
+        FAILED = "failed", _("fehlgeschlagen")
+        BOUNCED = "bounced", _("unzustellbar")
+        CANCELLED = "cancelled", _("storniert")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
+    # The most frequent of the reader's matching follows: sofort beats täglich beats wöchentlich.
+    kind = models.CharField(max_length=20, choices=TagFollow.Frequency.choices)
+    # Names of the article's tags the reader follows, named in the mail ("Energie, Klima").
+    matched_tags = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("Zustellung")
+        verbose_name_plural = _("Zustellungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "article"], name="one_delivery_per_article"
+            )
+        ]
+        indexes = [
+            # Workers claim "due pending deliveries of a kind", oldest first.
+            models.Index(fields=["status", "kind", "next_attempt_at"]),
+            models.Index(fields=["article", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} ← {self.article_id} ({self.status})"

@@ -1,0 +1,37 @@
+"""Reads of the outbox: per-article and overall counts for operators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q
+
+from depesche.delivery.models import Delivery
+
+STATUSES = [status.value for status in Delivery.Status]
+
+
+def delivery_counts(*, article_id: int | None = None) -> dict[str, int]:
+    rows = Delivery.objects.all()
+    if article_id is not None:
+        rows = rows.filter(article_id=article_id)
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def articles_with_deliveries(*, limit: int = 20) -> list[dict[str, Any]]:
+    """Newest fan-outs with recipients, per-status counts and first/last send time."""
+    per_status = {status: Count("pk", filter=Q(status=status)) for status in STATUSES}
+    rows = (
+        Delivery.objects.values("article_id", "article__title")
+        .annotate(
+            recipients=Count("pk"),
+            first_sent=Min("sent_at"),
+            last_sent=Max("sent_at"),
+            **per_status,
+        )
+        .order_by("-article_id")[:limit]
+    )
+    return [dict(row) for row in rows]

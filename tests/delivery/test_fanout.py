@@ -1,0 +1,253 @@
+"""The outbox: filled once, set-based, when an article first goes live; cancelled on unpublish."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from taggit.models import Tag
+
+from depesche.audience.models import Subscriber, TagFollow
+from depesche.delivery.models import ArticleAlert, Delivery
+from depesche.delivery.services import (
+    deliveries_enqueue_for_article,
+    deliveries_retry_failed,
+)
+from tests.factories import publish_article, save_draft_article
+
+
+def follower(
+    email: str, *tags: str, frequency: str = "sofort", status: str = "active", active: bool = True
+) -> Subscriber:
+    subscriber = Subscriber.objects.create(email=email, status=status)
+    for name in tags:
+        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name.lower()})
+        TagFollow.objects.create(subscriber=subscriber, tag=tag, frequency=frequency, active=active)
+    return subscriber
+
+
+def rows() -> dict[str, tuple[str, str, str]]:
+    return {
+        d.subscriber.email: (d.kind, d.matched_tags, d.status)
+        for d in Delivery.objects.select_related("subscriber")
+    }
+
+
+def test_first_publication_fills_the_outbox_after_commit(
+    site_tree, django_capture_on_commit_callbacks
+):
+    follower("a@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    assert Delivery.objects.count() == 0  # nothing before the publishing transaction commits
+    assert len(callbacks) >= 1
+    for callback in callbacks:
+        callback()
+    assert rows() == {"a@example.org": ("sofort", "Energie", "pending")}
+    assert ArticleAlert.objects.get(article=article).recipients == 1
+
+
+def test_one_row_per_reader_naming_every_matching_tag(
+    site_tree, django_capture_on_commit_callbacks
+):
+    follower("drei@example.org", "Energie", "Klima", "Haushalt")
+    follower("einer@example.org", "Klima")
+    follower("fremd@example.org", "Sport")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(site_tree.sections["Politik"], tags=["Energie", "Klima", "Haushalt"])
+    found = rows()
+    assert set(found) == {"drei@example.org", "einer@example.org"}
+    assert sorted(found["drei@example.org"][1].split(", ")) == ["Energie", "Haushalt", "Klima"]
+    assert found["einer@example.org"][1] == "Klima"
+
+
+def test_only_active_readers_with_active_follows(site_tree, django_capture_on_commit_callbacks):
+    follower("aktiv@example.org", "Energie")
+    follower("offen@example.org", "Energie", status="pending")
+    follower("weg@example.org", "Energie", status="unsubscribed")
+    follower("bounce@example.org", "Energie", status="bounced")
+    follower("beschwerde@example.org", "Energie", status="complained")
+    follower("pausiert@example.org", "Energie", active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    assert set(rows()) == {"aktiv@example.org"}
+
+
+def test_the_most_frequent_matching_follow_decides_the_kind(
+    site_tree, django_capture_on_commit_callbacks
+):
+    mixed = follower("mix@example.org", "Energie", frequency="woechentlich")
+    TagFollow.objects.create(
+        subscriber=mixed,
+        tag=Tag.objects.create(name="Klima", slug="klima"),
+        frequency="taeglich",
+        active=True,
+    )
+    follower("woche@example.org", "Energie", frequency="woechentlich")
+    follower("sofort@example.org", "Klima", "Energie")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(site_tree.sections["Politik"], tags=["Energie", "Klima"])
+    kinds = {email: kind for email, (kind, _, _) in rows().items()}
+    assert kinds == {
+        "mix@example.org": "taeglich",
+        "woche@example.org": "woechentlich",
+        "sofort@example.org": "sofort",
+    }
+
+
+def test_republishing_never_alerts_again(site_tree, django_capture_on_commit_callbacks):
+    follower("a@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    follower("spaeter@example.org", "Energie")
+    article.teaser = "Neu gefasst."
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    assert set(rows()) == {"a@example.org"}
+
+
+def test_unpublishing_cancels_what_has_not_gone_out(site_tree, django_capture_on_commit_callbacks):
+    follower("a@example.org", "Energie")
+    follower("b@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    Delivery.objects.filter(subscriber__email="b@example.org").update(
+        status=Delivery.Status.SENT, sent_at=timezone.now()
+    )
+    article.unpublish()
+    assert {email: status for email, (_, _, status) in rows().items()} == {
+        "a@example.org": "cancelled",
+        "b@example.org": "sent",
+    }
+
+
+def test_an_article_unpublished_before_the_fanout_runs_alerts_nobody(
+    site_tree, django_capture_on_commit_callbacks
+):
+    follower("a@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    article.unpublish()
+    for callback in callbacks:
+        callback()
+    assert Delivery.objects.count() == 0
+
+
+def test_a_scheduled_article_alerts_at_go_live_not_before(
+    site_tree, django_capture_on_commit_callbacks
+):
+    from depesche.newsroom.models import ArticlePage
+
+    follower("a@example.org", "Energie")
+    draft = save_draft_article(site_tree.sections["Politik"], tags=["Energie"])
+    draft.go_live_at = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        revision = draft.save_revision()
+        revision.publish()
+    assert Delivery.objects.count() == 0
+    past = timezone.now() - timedelta(minutes=1)
+    revision.refresh_from_db()
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
+    ArticlePage.objects.filter(pk=draft.pk).update(go_live_at=past)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", verbosity=0)
+    assert set(rows()) == {"a@example.org"}
+
+
+def test_imported_articles_alert_like_admin_ones(
+    site_tree, tmp_path, django_capture_on_commit_callbacks
+):
+    from depesche.newsroom.importing import import_files
+
+    follower("a@example.org", "Energie")
+    path = tmp_path / "a.json"
+    path.write_text(
+        json.dumps(
+            {
+                "guid": "urn:test:1",
+                "headline": "Strompreise sinken",
+                "description_text": "Kurz.",
+                "section": "Wirtschaft",
+                "subject": [{"name": "Energie"}],
+            }
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_files([path])
+    assert set(rows()) == {"a@example.org"}
+    # Importing the same record again, even changed, is no first publication.
+    path.write_text(
+        json.dumps(
+            {
+                "guid": "urn:test:1",
+                "headline": "Strompreise sinken weiter",
+                "description_text": "Kurz.",
+                "section": "Wirtschaft",
+                "subject": [{"name": "Energie"}],
+            }
+        )
+    )
+    follower("b@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_files([path])
+    assert set(rows()) == {"a@example.org"}
+
+
+@pytest.mark.parametrize("followers", [3, 40])
+def test_fanout_is_one_statement_whatever_the_number_of_followers(
+    site_tree, django_capture_on_commit_callbacks, django_assert_max_num_queries, followers
+):
+    for i in range(followers):
+        follower(f"leser{i}@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    with django_assert_max_num_queries(9):
+        written = deliveries_enqueue_for_article(article_id=article.pk)
+    assert written == followers == Delivery.objects.count()
+    assert deliveries_enqueue_for_article(article_id=article.pk) == 0  # idempotent
+    assert callbacks  # the publish did schedule the task
+
+
+def test_deliveries_command_status_and_retry(site_tree, django_capture_on_commit_callbacks):
+    follower("a@example.org", "Energie")
+    follower("b@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    Delivery.objects.filter(subscriber__email="a@example.org").update(
+        status=Delivery.Status.FAILED, attempts=5, last_error="451 try later"
+    )
+    out = io.StringIO()
+    call_command("deliveries", "status", "--json", stdout=out)
+    status = json.loads(out.getvalue())
+    assert status["counts"]["failed"] == 1 and status["counts"]["pending"] == 1
+    assert status["articles"][0]["recipients"] == 2
+    out = io.StringIO()
+    call_command("deliveries", "retry", "--article", str(article.pk), stdout=out)
+    assert "1 failed deliveries queued again" in out.getvalue()
+    retried = Delivery.objects.get(subscriber__email="a@example.org")
+    assert (retried.status, retried.attempts, retried.last_error) == ("pending", 0, "")
+    assert deliveries_retry_failed() == 0
+
+
+def test_erasure_removes_the_readers_deliveries_and_export_lists_them(
+    site_tree, django_capture_on_commit_callbacks
+):
+    from depesche.audience.services import subscriber_erase, subscriber_export
+
+    reader = follower("a@example.org", "Energie")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(
+            site_tree.sections["Politik"], tags=["Energie"], title="Strom wird billiger"
+        )
+    exported = subscriber_export(subscriber=reader)["deliveries"]
+    assert [(d["article"], d["status"], d["matched_tags"]) for d in exported] == [
+        ("Strom wird billiger", "pending", "Energie")
+    ]
+    subscriber_erase(subscriber=reader)
+    assert Delivery.objects.count() == 0
