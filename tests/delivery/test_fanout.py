@@ -251,3 +251,29 @@ def test_erasure_removes_the_readers_deliveries_and_export_lists_them(
     ]
     subscriber_erase(subscriber=reader)
     assert Delivery.objects.count() == 0
+
+
+def test_an_imported_archive_article_alerts_nobody(
+    site_tree, tmp_path, django_capture_on_commit_callbacks
+):
+    from depesche.newsroom.importing import import_files
+
+    follower("a@example.org", "Energie")
+    path = tmp_path / "alt.json"
+    old = (timezone.now() - timedelta(days=3)).isoformat()
+    path.write_text(
+        json.dumps(
+            {
+                "guid": "urn:test:alt",
+                "headline": "Alte Meldung",
+                "description_text": "Kurz.",
+                "section": "Wirtschaft",
+                "subject": [{"name": "Energie"}],
+                "firstcreated": old,
+            }
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_files([path])
+    assert Delivery.objects.count() == 0
+    assert ArticleAlert.objects.count() == 1  # handled: it will not alert later either

@@ -1,4 +1,5 @@
-"""Every write concerning readers: sign-up, double opt-in, follows, withdrawal, erasure."""
+"""Every write concerning readers: sign-up, double opt-in, follows, withdrawal, erasure,
+and what the email service reports (bounces, complaints)."""
 
 from __future__ import annotations
 
@@ -333,11 +334,67 @@ def list_unsubscribe(*, subscriber: Subscriber, list_id: str, visit: Visit) -> N
     if list_id == WEEKLY:
         weekly_set(subscriber=subscriber, on=False, visit=visit)
     elif list_id.startswith("thema:"):
-        tag = Tag.objects.filter(slug=list_id.removeprefix("thema:")).first()
-        if tag is not None:
+        # An alert names every followed tag it matched: "thema:energie,klima".
+        slugs = [slug for slug in list_id.removeprefix("thema:").split(",") if slug]
+        for tag in Tag.objects.filter(slug__in=slugs):
             follow_end(subscriber=subscriber, tag=tag, visit=visit)
     else:
         unsubscribe_all(subscriber=subscriber, visit=visit)
+
+
+BOUNCE_REASONS = frozenset({"bounced", "rejected"})
+COMPLAINT = "complained"
+UNSUBSCRIBE = "unsubscribed"
+SUPPRESSION_REASONS = BOUNCE_REASONS | {COMPLAINT, UNSUBSCRIBE}
+WEBHOOK_VISIT = Visit(source="webhook")
+
+
+@transaction.atomic
+def subscriber_suppress(*, email: str, reason: str) -> bool:
+    """Act on what the email service reported about an address; False if no reader has it.
+
+    `reason` is an anymail event type: "bounced" or "rejected" mark the reader bounced, and
+    "complained" complained (a withdrawal of everything in the ledger, every list ended); both
+    are permanent, the address is never mailed again. "unsubscribed" ends every list like the
+    preference center. In each case the reader's alerts not sent yet are cancelled.
+    Idempotent: a repeated event writes nothing more. Raises ValueError for another reason.
+    """
+    if reason not in SUPPRESSION_REASONS:
+        raise ValueError(f"not a suppression reason: {reason!r}")
+    subscriber = Subscriber.objects.select_for_update().filter(email=email_normalise(email)).first()
+    if subscriber is None:
+        return False
+    Status = Subscriber.Status
+    if reason == COMPLAINT:
+        if subscriber.status not in {Status.COMPLAINED, Status.ERASED}:
+            unsubscribe_all(subscriber=subscriber, visit=WEBHOOK_VISIT)
+            subscriber.status = Status.COMPLAINED
+            subscriber.save(update_fields=["status", "updated_at"])
+    elif reason == UNSUBSCRIBE:
+        if _has_anything(subscriber):
+            unsubscribe_all(subscriber=subscriber, visit=WEBHOOK_VISIT)
+    elif not subscriber.is_suppressed:
+        # A bounce keeps the lists as they were: the reader withdrew nothing.
+        subscriber.status = Status.BOUNCED
+        subscriber.save(update_fields=["status", "updated_at"])
+    _deliveries_cancel(subscriber)
+    logger.info("reader %s: %s reported by the email service", subscriber.pk, reason)
+    return True
+
+
+def _has_anything(subscriber: Subscriber) -> bool:
+    return (
+        subscriber.status in {Subscriber.Status.ACTIVE, Subscriber.Status.PENDING}
+        or subscriber.subscriptions.filter(active=True).exists()
+        or subscriber.follows.exists()
+    )
+
+
+def _deliveries_cancel(subscriber: Subscriber) -> int:
+    # Lazily: the outbox's models import this app's models.
+    from depesche.delivery.services import deliveries_cancel_for_subscriber
+
+    return deliveries_cancel_for_subscriber(subscriber_id=subscriber.pk)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -40,6 +40,13 @@ VARIABLES: list[Var] = [
         "Outgoing mail: smtp://user:pass@host:port "
         "(append ?tls=1 for STARTTLS or ?ssl=1 for implicit TLS), or console://.",
     ),
+    Var(
+        "ANYMAIL_WEBHOOK_SECRET",
+        "",
+        "Basic-auth user:pass the email service sends with its tracking webhooks "
+        "(/anymail/<service>/tracking/; comma-separate two while rotating); "
+        "empty: the webhooks are off.",
+    ),
     Var("DEFAULT_FROM_EMAIL", "Depesche <redaktion@depesche.invalid>", "Sender of all emails."),
     Var("DEPESCHE_BASE_URL", "http://127.0.0.1:8000", "Public origin used in links and emails."),
     Var(
@@ -63,6 +70,22 @@ VARIABLES: list[Var] = [
         "",
         "Address in the mailto part of List-Unsubscribe; empty: abmelden@ plus the domain of "
         "DEFAULT_FROM_EMAIL.",
+    ),
+    Var(
+        "DEPESCHE_ALERT_MAX_ATTEMPTS",
+        "8",
+        "Send attempts for a tag alert (connection errors, SMTP 4xx) before it is marked failed.",
+    ),
+    Var(
+        "DEPESCHE_ALERT_MAX_AGE_HOURS",
+        "24",
+        "Articles first published longer ago than this (e.g. an imported archive) send no "
+        "tag alerts.",
+    ),
+    Var(
+        "DEPESCHE_SMTP_CONNECTIONS",
+        "4",
+        "SMTP connections a delivery worker keeps open and sends over at once (PostgreSQL).",
     ),
     Var(
         "CACHE_URL",

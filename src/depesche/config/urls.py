@@ -28,6 +28,10 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+if settings.ANYMAIL["WEBHOOK_SECRET"]:
+    # The email service's tracking webhooks (bounces, complaints, unsubscribes).
+    urlpatterns += [path("anymail/", include("anymail.urls"))]
+
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "depesche.newsroom.views.not_found"

@@ -39,9 +39,14 @@ class Delivery(models.Model):
     kind = models.CharField(max_length=20, choices=TagFollow.Frequency.choices)
     # Names of the article's tags the reader follows, named in the mail ("Energie, Klima").
     matched_tags = models.TextField()
+    # Their slugs, comma-separated: the mail's one-click unsubscribe ends exactly these follows.
+    matched_slugs = models.TextField(default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set when a worker claims the row; a row stuck in "sending" past its lease (the worker
+    # died) goes back to the queue.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

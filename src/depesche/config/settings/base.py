@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -148,6 +149,10 @@ UNSUBSCRIBE_MAILTO = env.get_str("DEPESCHE_UNSUBSCRIBE_MAILTO") or (
     "abmelden@" + DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Bounces, complaints and unsubscribes reported by an email service (django-anymail) suppress
+# the reader. Without a secret the webhook URLs are not routed at all (see config/urls.py):
+# anymail itself would accept unauthenticated posts.
+ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET")}
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
@@ -161,6 +166,16 @@ TAGGIT_CASE_INSENSITIVE = True
 RATE_SIGNUP_IP = "20/h"
 RATE_SIGNUP_ADDRESS = "5/h"
 READER_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# Alerts: attempts before a delivery is marked failed, first retry delay (doubling, with jitter),
+# SMTP connections a worker keeps open at once.
+ALERT_MAX_ATTEMPTS = env.get_int("DEPESCHE_ALERT_MAX_ATTEMPTS")
+ALERT_RETRY_BASE_SECONDS = 30.0
+ALERT_SMTP_CONNECTIONS = env.get_int("DEPESCHE_SMTP_CONNECTIONS")
+ALERT_MAX_AGE_HOURS = env.get_int("DEPESCHE_ALERT_MAX_AGE_HOURS")
+
+# Run by `depesche worker` in loops of their own, every N seconds: (callable path, interval).
+WORKER_LOOPS = [("depesche.delivery.sending.work_once", 1.0)]
 
 # Run by `depesche worker` every N seconds: (task path, interval).
 PERIODIC_TASKS = [

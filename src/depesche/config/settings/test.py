@@ -16,3 +16,5 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # One process: a local-memory cache keeps tests independent of the cache table.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The email service's webhooks are routed (config/urls.py) only with a secret.
+ANYMAIL = {"WEBHOOK_SECRET": ["anymail-test:geheim"]}

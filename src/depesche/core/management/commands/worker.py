@@ -1,4 +1,5 @@
-"""`depesche worker`: runs background tasks, scheduled publishing and periodic tasks.
+"""`depesche worker`: runs background tasks, scheduled publishing, periodic tasks and the
+loops of settings.WORKER_LOOPS (sending tag alerts).
 
 Wagtail only publishes a scheduled article when `publish_scheduled` runs, so the worker runs it
 every --schedule-interval seconds beside the task loop; settings.PERIODIC_TASKS (e.g. purging
@@ -45,6 +46,21 @@ def _scheduler_loop(stop: threading.Event, interval: float) -> None:
         stop.wait(interval)
 
 
+def _loop(stop: threading.Event, path: str, interval: float) -> None:
+    """Run one of settings.WORKER_LOOPS (e.g. sending alerts) until the worker stops."""
+    step = import_string(path)
+    while not stop.is_set():
+        try:
+            busy = step()
+        except Exception:  # keep the loop alive; the next round may succeed
+            logger.exception("%s failed", path)
+            busy = 0
+        finally:
+            close_old_connections()
+        if not busy:
+            stop.wait(interval)
+
+
 class Command(BaseCommand):
     help = "Run background tasks, scheduled publishing and periodic tasks until stopped."
 
@@ -66,6 +82,8 @@ class Command(BaseCommand):
             call_command("publish_scheduled", verbosity=0)
             enqueue_periodic({}, time.monotonic())
             call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+            for path, _ in settings.WORKER_LOOPS:
+                import_string(path)()
             return
         stop = threading.Event()
         scheduler = threading.Thread(
@@ -75,6 +93,10 @@ class Command(BaseCommand):
             daemon=True,
         )
         scheduler.start()
+        for path, interval in settings.WORKER_LOOPS:
+            threading.Thread(
+                target=_loop, args=(stop, path, interval), name=path, daemon=True
+            ).start()
         self.stdout.write("Worker running (tasks and scheduled publishing). Ctrl-C stops it.")
         try:
             call_command("db_worker", reload=False, queue_name="*")

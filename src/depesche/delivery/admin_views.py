@@ -1,0 +1,466 @@
+"""Read-only Wagtail admin views for the alert outbox: "Versand → Artikel" and "→ Warteschlange".
+
+Editors and operators look, never change: nothing here sends, retries or cancels (that is the
+workers' part and `depesche deliveries retry`). Only GET views are routed, there are no add,
+edit or delete URLs, and every view asks for `delivery.view_delivery` (superusers have it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import F, OrderBy, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.widgets.button import Button
+
+from depesche.audience.admin_views import (
+    SUBSCRIBERS,
+    berlin_iso,
+    berlin_naive,
+    berlin_text,
+    can_view,
+    csv_safe,
+)
+from depesche.audience.models import Subscriber, TagFollow
+from depesche.delivery.admin_selectors import (
+    STATUSES,
+    article_delivery_summaries,
+    article_delivery_summary,
+    deliveries_for_article,
+    deliveries_latest_errors,
+    queue_overview,
+)
+from depesche.delivery.models import ArticleAlert, Delivery
+from depesche.newsroom.models import ArticlePage
+
+CSV = SpreadsheetExportMixin.FORMAT_CSV
+XLSX = SpreadsheetExportMixin.FORMAT_XLSX
+_DATETIME_EXPORT = {CSV: berlin_iso, XLSX: berlin_naive}
+# URL namespaces (and names) of the two viewsets.
+ARTICLES = "delivery_articles"
+QUEUE = "delivery_queue"
+PER_PAGE = 50
+ARTICLES_TITLE = _("Versand nach Artikeln")
+
+
+def can_view_deliveries(user: Any) -> bool:
+    return can_view(user, Delivery)
+
+
+def status_label(status: str) -> str:
+    return str(Delivery.Status(status).label)
+
+
+def article_deliveries_url(article_id: int, *, status: str = "") -> str:
+    url = reverse(f"{ARTICLES}:article", args=[article_id])
+    return f"{url}?{urlencode({'status': status})}" if status else url
+
+
+def ordered(queryset: QuerySet[Any], ordering: str, *tiebreak: str) -> QuerySet[Any]:
+    """Order by one key, empty values (never sent, …) last in both directions, then a tiebreak
+    so that equal values keep their place across pages."""
+    expression = F(ordering.removeprefix("-"))
+    key: OrderBy = (
+        expression.desc(nulls_last=True)
+        if ordering.startswith("-")
+        else expression.asc(nulls_last=True)
+    )
+    return queryset.order_by(key, *tiebreak)
+
+
+class DeliveryViewMixin(PermissionCheckedMixin):
+    """Every view here: `delivery.view_delivery` or nothing."""
+
+    model = Delivery
+    permission_required = "view"
+
+
+# --- Versand → Artikel --------------------------------------------------------------------------
+
+
+class StatusCountColumn(Column):
+    """A per-status count; a non-zero one links to the article's deliveries in that status."""
+
+    def get_value(self, instance: dict[str, Any]) -> Any:
+        count = instance[self.name]
+        if not count:
+            return count
+        url = article_deliveries_url(instance["article_id"], status=self.name)
+        return format_html('<a href="{}">{}</a>', url, count)
+
+
+EXPORT_HEADINGS = {
+    "article_id": _("Seiten-ID"),
+    "title": _("Artikel"),
+    "started_at": _("Benachrichtigung gestartet (Europe/Berlin)"),
+    "recipients": _("Empfänger"),
+    **{status: label for status, label in Delivery.Status.choices},
+    "first_sent": _("erster Versand (Europe/Berlin)"),
+    "last_sent": _("letzter Versand (Europe/Berlin)"),
+}
+
+
+class ArticlePaginator(WagtailPaginator):
+    """Counts the rows as articles ("12 Artikel"), not as the model's deliveries."""
+
+    verbose_name = _("Artikel")
+    verbose_name_plural = _("Artikel")
+
+
+class ArticleSummaryIndexView(DeliveryViewMixin, SpreadsheetExportMixin, BaseListingView):
+    """Articles with deliveries, newest fan-out first: recipients, a count per status and the
+    first and last send time. One GROUP BY for the page (plus the paginator's count)."""
+
+    page_title = ARTICLES_TITLE
+    header_icon = "doc-full"
+    index_url_name = f"{ARTICLES}:index"
+    index_results_url_name = f"{ARTICLES}:index_results"
+    paginate_by = PER_PAGE
+    paginator_class = ArticlePaginator
+    is_searchable = True
+    search_fields = ["article__title"]
+    default_ordering = "-started_at"
+    list_export = list(EXPORT_HEADINGS)
+    export_headings = EXPORT_HEADINGS
+    export_filename = "versand-artikel"
+    custom_field_preprocess = {
+        "started_at": _DATETIME_EXPORT,
+        "first_sent": _DATETIME_EXPORT,
+        "last_sent": _DATETIME_EXPORT,
+    }
+    custom_value_preprocess = {
+        **SpreadsheetExportMixin.custom_value_preprocess,
+        str: {CSV: csv_safe},
+    }
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return [
+            TitleColumn(
+                "title",
+                label=_("Artikel"),
+                sort_key="title",
+                get_url=lambda row: article_deliveries_url(row["article_id"]),
+            ),
+            Column(
+                "started_at",
+                label=_("gestartet"),
+                accessor=lambda row: berlin_text(row["started_at"]),
+                sort_key="started_at",
+            ),
+            Column("recipients", label=_("Empfänger"), sort_key="recipients"),
+            *(
+                StatusCountColumn(status, label=status_label(status), sort_key=status)
+                for status in STATUSES
+            ),
+            Column(
+                "first_sent",
+                label=_("erster Versand"),
+                accessor=lambda row: berlin_text(row["first_sent"]),
+                sort_key="first_sent",
+            ),
+            Column(
+                "last_sent",
+                label=_("letzter Versand"),
+                accessor=lambda row: berlin_text(row["last_sent"]),
+                sort_key="last_sent",
+            ),
+        ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return article_delivery_summaries()
+
+    def order_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return ordered(queryset, self.ordering or self.default_ordering, "-article_id")
+
+    @cached_property
+    def no_results_message(self) -> str:
+        if self.is_searching:
+            return str(_("Kein Artikel mit Benachrichtigungen passt zur Suche."))
+        return str(_("Noch keine Benachrichtigungen verschickt."))
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> Any:
+        if self.is_export:
+            return self.as_spreadsheet(context["object_list"], self.request.GET.get("export"))
+        response: HttpResponse = super().render_to_response(context, **response_kwargs)
+        return response
+
+
+# --- Versand → Artikel → one article ------------------------------------------------------------
+
+
+class DeliveryFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Delivery.Status.choices,
+        widget=forms.RadioSelect,
+        empty_label=_("alle"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Art"),
+        choices=TagFollow.Frequency.choices,
+        widget=forms.RadioSelect,
+        empty_label=_("alle"),
+    )
+
+    class Meta:
+        model = Delivery
+        fields = ["status", "kind"]
+
+
+class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
+    """One article: its summary and its deliveries, filterable by status and kind."""
+
+    template_name = "delivery/admin/article_deliveries.html"
+    page_title = _("Versand")
+    header_icon = "mail"
+    paginate_by = PER_PAGE
+    is_searchable = True
+    search_fields = ["subscriber__email"]
+    filterset_class = DeliveryFilterSet
+    default_ordering = "subscriber__email"
+    verbose_name_plural = _("Zustellungen")
+
+    @cached_property
+    def article(self) -> ArticlePage:
+        pages = ArticlePage.objects.defer_streamfields()  # type: ignore[attr-defined]
+        article: ArticlePage = get_object_or_404(pages, pk=self.kwargs["article_id"])
+        return article
+
+    @cached_property
+    def subscriber_links(self) -> bool:
+        return can_view(self.request.user, Subscriber)
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return [
+            TitleColumn(
+                "email",
+                label=_("E-Mail"),
+                accessor="subscriber.email",
+                sort_key="subscriber__email",
+                get_url=self.subscriber_url,
+            ),
+            Column("kind", label=_("Art"), accessor="get_kind_display", sort_key="kind"),
+            Column("matched_tags", label=_("Themen")),
+            Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+            Column("attempts", label=_("Versuche"), sort_key="attempts"),
+            Column(
+                "last_error",
+                label=_("Letzter Fehler"),
+                accessor=lambda delivery: Truncator(delivery.last_error).chars(80),
+            ),
+            Column(
+                "sent_at",
+                label=_("gesendet"),
+                accessor=lambda delivery: berlin_text(delivery.sent_at),
+                sort_key="sent_at",
+            ),
+            Column(
+                "next_attempt_at",
+                label=_("nächster Versuch"),
+                accessor=lambda delivery: (
+                    berlin_text(delivery.next_attempt_at)
+                    if delivery.status == Delivery.Status.PENDING
+                    else ""
+                ),
+            ),
+        ]
+
+    def subscriber_url(self, delivery: Delivery) -> str:
+        if not self.subscriber_links:
+            return ""
+        return reverse(f"{SUBSCRIBERS}:inspect", args=[delivery.subscriber_id])
+
+    def get_page_subtitle(self) -> str:
+        return self.article.title
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = list(self.breadcrumbs_items)
+        return [
+            *items,
+            {"url": reverse(f"{ARTICLES}:index"), "label": ARTICLES_TITLE},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_header_more_buttons(self) -> list[Button]:
+        edit = reverse("wagtailadmin_pages:edit", args=[self.article.pk])
+        return [Button(_("Artikel bearbeiten"), edit, icon_name="edit")]
+
+    def get_index_url(self) -> str:
+        return reverse(f"{ARTICLES}:article", args=[self.article.pk])
+
+    def get_index_results_url(self) -> str:
+        return reverse(f"{ARTICLES}:article_results", args=[self.article.pk])
+
+    def get_base_queryset(self) -> QuerySet[Delivery]:
+        return deliveries_for_article(article_id=self.article.pk)
+
+    def order_queryset(self, queryset: QuerySet[Delivery]) -> QuerySet[Delivery]:
+        return ordered(queryset, self.ordering or self.default_ordering, "pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        if self.results_only:
+            return context  # the summary sits outside the refreshed results
+        summary = article_delivery_summary(article_id=self.article.pk)
+        context["article"] = self.article
+        context["summary"] = summary
+        context["alert"] = ArticleAlert.objects.filter(article_id=self.article.pk).first()
+        if summary:
+            context["status_counts"] = [
+                {
+                    "label": status_label(status),
+                    "count": summary[status],
+                    "url": article_deliveries_url(self.article.pk, status=status),
+                }
+                for status in STATUSES
+            ]
+            context["started_at"] = berlin_text(summary["started_at"])
+            context["first_sent"] = berlin_text(summary["first_sent"])
+            context["last_sent"] = berlin_text(summary["last_sent"])
+        return context
+
+
+# --- Versand → Warteschlange --------------------------------------------------------------------
+
+
+class QueueView(DeliveryViewMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The queue across articles: counts per status, what is due, how old the oldest pending
+    alert is, and the latest errors."""
+
+    template_name = "delivery/admin/queue.html"
+    page_title = _("Versand: Warteschlange")
+    header_icon = "time"
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = list(self.breadcrumbs_items)
+        return [*items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        overview = queue_overview()
+        now = overview.now
+        context["overview"] = overview
+        context["status_labels"] = [status_label(status) for status in STATUSES]
+        context["status_counts"] = [
+            {"label": status_label(status), "count": overview.counts[status]} for status in STATUSES
+        ]
+        context["oldest_age"] = (
+            timesince(overview.oldest_pending, now, depth=2) if overview.oldest_pending else ""
+        )
+        context["oldest_pending"] = berlin_text(overview.oldest_pending)
+        context["kinds"] = [
+            {
+                "label": queue.label,
+                "counts": [queue.counts[status] for status in STATUSES],
+                "due": queue.due,
+                "oldest_age": (
+                    timesince(queue.oldest_pending, now, depth=2) if queue.oldest_pending else ""
+                ),
+            }
+            for queue in overview.kinds
+        ]
+        context["errors"] = [
+            {
+                "url": article_deliveries_url(delivery.article_id),
+                "article": delivery.article_title,  # type: ignore[attr-defined]
+                "email": delivery.subscriber.email,
+                "status": delivery.get_status_display(),
+                "attempts": delivery.attempts,
+                "error": delivery.last_error,
+                "next_attempt": (
+                    berlin_text(delivery.next_attempt_at)
+                    if delivery.status == Delivery.Status.PENDING
+                    else ""
+                ),
+            }
+            for delivery in deliveries_latest_errors()
+        ]
+        return context
+
+
+# --- menu, URLs and the page buttons ------------------------------------------------------------
+
+
+class DeliveryMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_view_deliveries(request.user)
+
+
+class ArticleDeliveriesViewSet(ViewSet):
+    name = ARTICLES
+    url_prefix = "versand/artikel"
+    icon = "doc-full"
+    menu_label = _("Artikel")
+    menu_item_class = DeliveryMenuItem
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            path("", ArticleSummaryIndexView.as_view(), name="index"),
+            path(
+                "results/",
+                ArticleSummaryIndexView.as_view(results_only=True),
+                name="index_results",
+            ),
+            path("<int:article_id>/", ArticleDeliveriesView.as_view(), name="article"),
+            path(
+                "<int:article_id>/results/",
+                ArticleDeliveriesView.as_view(results_only=True),
+                name="article_results",
+            ),
+        ]
+
+
+class QueueViewSet(ViewSet):
+    name = QUEUE
+    url_prefix = "versand/warteschlange"
+    icon = "time"
+    menu_label = _("Warteschlange")
+    menu_item_class = DeliveryMenuItem
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [path("", QueueView.as_view(), name="index")]
+
+
+class DeliveryGroup(ViewSetGroup):
+    """The "Versand" menu; shown only to users who may view deliveries."""
+
+    menu_label = _("Versand")
+    menu_icon = "mail"
+    menu_name = "versand"
+    menu_order = 8100  # after "Leser" (8000), before Reports (9000)
+    items = (ArticleDeliveriesViewSet, QueueViewSet)
+
+
+def article_page_buttons(*, page: Any, user: Any) -> list[Button]:
+    """ "Versand" on an article (page editor header, page listing), for users who may look.
+
+    Decided from the page's content type (cached) and the user's cached permissions: no query
+    per row of a page listing.
+    """
+    page_class = page.specific_class
+    if page_class is None or not issubclass(page_class, ArticlePage):
+        return []
+    if not can_view_deliveries(user):
+        return []
+    return [Button(_("Versand"), article_deliveries_url(page.pk), icon_name="mail", priority=80)]

@@ -1,0 +1,366 @@
+"""The email service's tracking webhooks, posted as Postmark posts them, through anymail's view."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+from typing import Any
+
+import pytest
+from anymail.signals import AnymailTrackingEvent, tracking
+from django.conf import settings
+from django.test import override_settings
+from django.urls import clear_url_caches
+from taggit.models import Tag
+
+from depesche.audience.models import Subscriber, SuppressedAddress
+from depesche.audience.services import subscriber_suppress
+from depesche.audience.texts import ShownTexts, shown_texts
+from depesche.config import urls
+from depesche.delivery.models import Delivery
+from tests.audience.test_services import confirmed, ledger, signup
+from tests.factories import publish_article
+
+URL = "/anymail/postmark/tracking/"
+READER = "leserin@example.org"
+
+
+@pytest.fixture
+def texts(site_tree) -> ShownTexts:
+    return shown_texts()
+
+
+@pytest.fixture
+def energie(db) -> Tag:
+    return Tag.objects.create(name="Energie", slug="energie")
+
+
+@pytest.fixture
+def reader(texts, energie) -> Subscriber:
+    """A confirmed reader of the Wochenrückblick who follows "Energie"."""
+    return confirmed(texts, READER, tag=energie)
+
+
+@pytest.fixture
+def queued(site_tree, reader, django_capture_on_commit_callbacks) -> Delivery:
+    """An alert for the reader waiting in the outbox, and an earlier one already sent."""
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    Delivery.objects.update(status=Delivery.Status.SENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    return Delivery.objects.get(status=Delivery.Status.PENDING)
+
+
+def auth(credentials: str | None = None) -> dict[str, str]:
+    credentials = credentials or settings.ANYMAIL["WEBHOOK_SECRET"][0]
+    return {"Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
+
+
+def post(client, event: dict[str, Any], **headers: str):
+    return client.post(
+        URL, data=json.dumps(event), content_type="application/json", headers=headers or auth()
+    )
+
+
+def state(email: str = READER) -> tuple[Any, ...]:
+    """Everything a webhook may change about a reader."""
+    subscriber = Subscriber.objects.get(email=email)
+    return (
+        subscriber.status,
+        sorted(subscriber.subscriptions.values_list("purpose", "active")),
+        sorted(subscriber.follows.values_list("tag__slug", "active")),
+        ledger(subscriber),
+        sorted(Delivery.objects.filter(subscriber=subscriber).values_list("pk", "status")),
+    )
+
+
+# Payloads as Postmark sends them (after anymail's own tests for its Postmark webhook).
+
+
+def bounce(email: str = READER, kind: str = "HardBounce") -> dict[str, Any]:
+    return {
+        "RecordType": "Bounce",
+        "ID": 901542550,
+        "Type": kind,
+        "TypeCode": 1,
+        "ServerID": 23,
+        "Name": "Hard bounce",
+        "MessageID": "2706ee8a-737c-4285-b032-ccd317af53ed",
+        "Description": "The server was unable to deliver your message.",
+        "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
+        "Email": email,
+        "From": "redaktion@depesche.invalid",
+        "BouncedAt": "2026-04-27T16:28:50.3963933-04:00",
+        "DumpAvailable": True,
+        "Inactive": True,
+        "CanActivate": True,
+        "Subject": "Neu zum Thema Energie",
+    }
+
+
+def spam_complaint(email: str = READER) -> dict[str, Any]:
+    return {
+        **bounce(email),
+        "RecordType": "SpamComplaint",
+        "Type": "SpamComplaint",
+        "TypeCode": 512,
+        "Name": "Spam complaint",
+        "CanActivate": False,
+    }
+
+
+def subscription_change(
+    email: str = READER, *, suppress: bool = True, reason: str | None = "ManualSuppression"
+) -> dict[str, Any]:
+    return {
+        "RecordType": "SubscriptionChange",
+        "MessageID": "a4909a96-73d7-4c49-b148-a54522d3f7ac",
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "ChangedAt": "2026-06-05T17:17:32Z",
+        "Recipient": email,
+        "Origin": "Recipient",
+        "SuppressSending": suppress,
+        "SuppressionReason": reason,
+    }
+
+
+def delivered(email: str = READER) -> dict[str, Any]:
+    return {
+        "RecordType": "Delivery",
+        "ServerId": 23,
+        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "Recipient": email,
+        "DeliveredAt": "2026-08-01T13:28:10.2735393-04:00",
+        "Details": "Test delivery webhook details",
+    }
+
+
+def opened(email: str = READER) -> dict[str, Any]:
+    return {
+        "RecordType": "Open",
+        "FirstOpen": True,
+        "UserAgent": "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0",
+        "MessageID": "f4830d10-9c35-4f0c-bca3-3d9b459821f8",
+        "ReceivedAt": "2026-04-27T16:21:41.2493688-04:00",
+        "Recipient": email,
+    }
+
+
+def clicked(email: str = READER) -> dict[str, Any]:
+    return {
+        **opened(email),
+        "RecordType": "Click",
+        "OriginalLink": "http://testserver/politik/energie/",
+    }
+
+
+# --- bounces ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param(bounce(), id="hard-bounce"),
+        pytest.param(bounce(READER.upper()), id="address-in-capitals"),
+        pytest.param(subscription_change(reason="HardBounce"), id="suppressed-after-bounce"),
+        pytest.param(bounce(kind="BadEmailAddress"), id="rejected"),
+    ],
+)
+def test_a_bounce_suppresses_the_reader_and_cancels_their_alerts(client, queued, event):
+    before = state()
+    assert post(client, event).status_code == 200
+
+    subscriber = Subscriber.objects.get(email=READER)
+    assert subscriber.status == Subscriber.Status.BOUNCED
+    assert subscriber.is_suppressed
+    queued.refresh_from_db()
+    assert queued.status == Delivery.Status.CANCELLED
+    statuses = set(Delivery.objects.filter(subscriber=subscriber).values_list("status", flat=True))
+    assert statuses == {Delivery.Status.SENT, Delivery.Status.CANCELLED}  # history stays
+    # The reader withdrew nothing: lists and ledger as they were.
+    assert state()[1:4] == before[1:4]
+
+    # The service sends the same event again: nothing more happens.
+    after = state()
+    assert post(client, event).status_code == 200
+    assert state() == after
+
+
+def test_a_bounce_also_cancels_failed_alerts_so_a_retry_cannot_send_them(client, queued):
+    Delivery.objects.filter(pk=queued.pk).update(status=Delivery.Status.FAILED)
+    post(client, bounce())
+    queued.refresh_from_db()
+    assert queued.status == Delivery.Status.CANCELLED
+
+
+def test_a_complaint_is_never_downgraded_to_a_bounce(client, queued):
+    post(client, spam_complaint())
+    post(client, bounce())
+    assert Subscriber.objects.get(email=READER).status == Subscriber.Status.COMPLAINED
+
+
+# --- complaints ------------------------------------------------------------------------------
+
+
+def test_a_spam_complaint_suppresses_the_reader_and_withdraws_everything(client, queued):
+    before = ledger(queued.subscriber)
+    assert post(client, spam_complaint()).status_code == 200
+
+    subscriber = Subscriber.objects.get(email=READER)
+    assert subscriber.status == Subscriber.Status.COMPLAINED
+    assert subscriber.is_suppressed
+    assert ledger(subscriber) == [*before, ("withdrawal", "alle")]
+    withdrawal = subscriber.consents.order_by("pk").last()
+    assert withdrawal is not None and withdrawal.source == "webhook"
+    assert not subscriber.subscriptions.filter(active=True).exists()
+    assert not subscriber.follows.exists()
+    queued.refresh_from_db()
+    assert queued.status == Delivery.Status.CANCELLED
+
+    after = state()
+    assert post(client, spam_complaint()).status_code == 200
+    assert state() == after  # no second withdrawal
+
+
+def test_a_complaint_after_a_bounce_is_still_recorded(client, reader):
+    post(client, bounce())
+    post(client, spam_complaint())
+    subscriber = Subscriber.objects.get(email=READER)
+    assert subscriber.status == Subscriber.Status.COMPLAINED
+    assert ledger(subscriber)[-1] == ("withdrawal", "alle")
+
+
+# --- unsubscribes ----------------------------------------------------------------------------
+
+
+def test_an_unsubscribe_ends_every_list_like_the_preference_center(client, queued):
+    before = ledger(queued.subscriber)
+    assert post(client, subscription_change()).status_code == 200
+
+    subscriber = Subscriber.objects.get(email=READER)
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert subscriber.unsubscribed_at is not None
+    assert not subscriber.subscriptions.filter(active=True).exists()
+    assert not subscriber.follows.exists()
+    assert ledger(subscriber) == [*before, ("withdrawal", "alle")]
+    assert subscriber.consents.order_by("pk").last().source == "webhook"  # type: ignore[union-attr]
+    queued.refresh_from_db()
+    assert queued.status == Delivery.Status.CANCELLED
+
+    after = state()
+    assert post(client, subscription_change()).status_code == 200
+    assert state() == after  # no second withdrawal
+
+
+def test_an_unsubscribe_keeps_a_bounced_reader_bounced(client, reader):
+    post(client, bounce())
+    post(client, subscription_change())
+    subscriber = Subscriber.objects.get(email=READER)
+    assert subscriber.status == Subscriber.Status.BOUNCED
+    assert not subscriber.subscriptions.filter(active=True).exists()
+
+
+def test_an_unsubscribe_from_another_service_through_the_signal(reader):
+    """Services without a webhook payload of their own reach the receiver the same way."""
+    event = AnymailTrackingEvent(event_type="unsubscribed", recipient=READER, esp_event={})
+    tracking.send(sender=object, event=event, esp_name="Irgendwer")
+    assert Subscriber.objects.get(email=READER).status == Subscriber.Status.UNSUBSCRIBED
+
+
+# --- nothing to do ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param(delivered(), id="delivered"),
+        pytest.param(opened(), id="opened"),
+        pytest.param(clicked(), id="clicked"),
+        pytest.param(bounce(kind="Transient"), id="deferred"),
+        pytest.param(subscription_change(suppress=False, reason=None), id="resubscribed"),
+    ],
+)
+def test_other_events_change_nothing(client, queued, event):
+    before = state()
+    assert post(client, event).status_code == 200
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="no-auth"),
+        pytest.param(auth("anymail-test:falsch"), id="wrong-password"),
+        pytest.param({"Authorization": "Bearer anymail-test:geheim"}, id="not-basic"),
+    ],
+)
+def test_without_the_right_credentials_nothing_changes(client, queued, headers):
+    before = state()
+    response = client.post(
+        URL, data=json.dumps(bounce()), content_type="application/json", headers=headers
+    )
+    assert response.status_code in {400, 403}
+    assert state() == before
+
+
+def test_an_unknown_address_is_acknowledged_and_nothing_changes(client, queued):
+    before = state()
+    assert post(client, bounce("fremd@example.org")).status_code == 200
+    assert post(client, spam_complaint("fremd@example.org")).status_code == 200
+    assert state() == before
+    assert not Subscriber.objects.filter(email="fremd@example.org").exists()
+    assert not SuppressedAddress.objects.exists()
+
+
+def test_the_service_rejects_reasons_it_does_not_know(reader):
+    with pytest.raises(ValueError, match="opened"):
+        subscriber_suppress(email=READER, reason="opened")
+    assert subscriber_suppress(email="fremd@example.org", reason="bounced") is False
+
+
+@pytest.fixture
+def no_secret():
+    """The site as configured without ANYMAIL_WEBHOOK_SECRET."""
+    with override_settings(ANYMAIL={"WEBHOOK_SECRET": []}):
+        importlib.reload(urls)
+        clear_url_caches()
+        yield
+    importlib.reload(urls)
+    clear_url_caches()
+
+
+def test_without_a_secret_the_webhooks_do_not_exist(client, queued, no_secret):
+    before = state()
+    response = client.post(URL, data=json.dumps(bounce()), content_type="application/json")
+    assert response.status_code == 404
+    assert state() == before
+
+
+# --- a suppressed reader gets nothing again --------------------------------------------------
+
+
+def test_a_suppressed_reader_gets_no_alerts(
+    client, site_tree, reader, texts, energie, django_capture_on_commit_callbacks
+):
+    confirmed(texts, "andere@example.org", tag=energie)
+    post(client, bounce())
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    recipients = set(Delivery.objects.values_list("subscriber__email", flat=True))
+    assert recipients == {"andere@example.org"}
+
+
+@pytest.mark.parametrize("event", [bounce(), spam_complaint()], ids=["bounced", "complained"])
+def test_a_suppressed_reader_gets_no_confirmation_for_a_new_signup(
+    client, reader, texts, energie, smtp_mails, django_capture_on_commit_callbacks, event
+):
+    post(client, event)
+    before = state()
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(texts, READER)
+        signup(texts, READER, weekly=False, tag=energie)
+    assert state() == before
+    assert smtp_mails.wait(1, timeout=0.5) == []

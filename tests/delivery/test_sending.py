@@ -1,0 +1,236 @@
+"""Sending alerts over a real SMTP server on loopback: success, 4xx retries, 5xx bounces."""
+
+from __future__ import annotations
+
+import re
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+from django.utils import timezone
+from taggit.models import Tag
+
+from depesche.audience.models import Subscriber, TagFollow
+from depesche.delivery.models import Delivery
+from depesche.delivery.rendering import message_id
+from depesche.delivery.sending import release_stale_claims, send_due
+from tests.factories import publish_article
+
+
+def follower(email: str, *tags: str) -> Subscriber:
+    subscriber = Subscriber.objects.create(email=email, status="active")
+    for name in tags:
+        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name.lower()})
+        TagFollow.objects.create(subscriber=subscriber, tag=tag, active=True)
+    return subscriber
+
+
+def publish(site_tree, capture, *tags: str, title: str = "Strompreise sinken"):
+    with capture(execute=True):
+        return publish_article(site_tree.sections["Wirtschaft"], tags=list(tags), title=title)
+
+
+class Flaky:
+    """An SMTP handler that answers chosen recipients with 451 (once) or 550 (always)."""
+
+    def __init__(self, *, temporary: set[str] = frozenset(), permanent: set[str] = frozenset()):
+        self.temporary = set(temporary)
+        self.permanent = set(permanent)
+        self.accepted: list[tuple[str, bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.permanent:
+            return "550 5.1.1 mailbox unavailable"
+        if address in self.temporary:
+            self.temporary.discard(address)
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        for rcpt in envelope.rcpt_tos:
+            self.accepted.append((rcpt, envelope.content))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp(settings):
+    """Start a Flaky SMTP server on a free loopback port; returns a function to build it."""
+    controllers = []
+
+    def start(**kwargs) -> Flaky:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        handler = Flaky(**kwargs)
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        return handler
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _one_connection(settings):
+    # Sender threads use their own database connections, which cannot see the rows of a
+    # test's open transaction; the concurrent path has a transactional test of its own.
+    settings.ALERT_SMTP_CONNECTIONS = 1
+
+
+def statuses() -> dict[str, str]:
+    return dict(Delivery.objects.values_list("subscriber__email", "status"))
+
+
+def make_due() -> None:
+    Delivery.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+
+
+def test_every_follower_gets_one_alert_naming_their_tags(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    a = follower("a@example.org", "Energie", "Klima")
+    follower("b@example.org", "Klima")
+    follower("c@example.org", "Sport")
+    article = publish(site_tree, django_capture_on_commit_callbacks, "Energie", "Klima")
+    assert send_due() == 2
+    assert sorted(rcpt for rcpt, _ in server.accepted) == ["a@example.org", "b@example.org"]
+    assert statuses() == {"a@example.org": "sent", "b@example.org": "sent"}
+    raw = dict(server.accepted)["a@example.org"].decode()
+    assert f"Message-ID: <{message_id(article_id=article.pk, subscriber_id=a.pk)}>" in raw
+    assert "Energie, Klima" in raw
+    assert "Strompreise sinken" in raw
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+    assert "@@DEPESCHE" not in raw
+    assert send_due() == 0  # nothing twice
+
+
+def test_one_click_from_an_alert_ends_exactly_its_follows(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    reader = follower("a@example.org", "Energie", "Klima", "Haushalt")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie", "Klima")
+    send_due()
+    raw = server.accepted[0][1].decode()
+    url = re.search(r"List-Unsubscribe: <http://testserver(/abo/abmelden/[^>]+)>", raw).group(1)
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    left = set(TagFollow.objects.filter(subscriber=reader).values_list("tag__name", flat=True))
+    assert left == {"Haushalt"}
+
+
+def test_temporary_failures_are_retried_until_delivered(
+    site_tree, smtp, settings, django_capture_on_commit_callbacks
+):
+    emails = [f"leser{i}@example.org" for i in range(9)]
+    server = smtp(temporary=set(emails[::3]))  # a third get 451 first
+    for email in emails:
+        follower(email, "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    assert send_due() == 6
+    waiting = Delivery.objects.filter(status="pending")
+    assert waiting.count() == 3
+    assert all(d.next_attempt_at > timezone.now() for d in waiting)  # backoff
+    assert all(d.last_error.startswith("451") for d in waiting)
+    assert send_due() == 0  # not due yet
+    make_due()
+    assert send_due() == 3
+    assert sorted(rcpt for rcpt, _ in server.accepted) == sorted(emails)
+    assert set(statuses().values()) == {"sent"}
+
+
+def test_a_permanent_failure_bounces_and_suppresses(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp(permanent={"weg@example.org"})
+    gone = follower("weg@example.org", "Energie")
+    follower("da@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    send_due()
+    assert statuses() == {"weg@example.org": "bounced", "da@example.org": "sent"}
+    gone.refresh_from_db()
+    assert gone.status == "bounced" and gone.is_suppressed
+    # Never anything again: the next article does not even queue an alert for them.
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie", title="Zweiter Artikel")
+    send_due()
+    assert [rcpt for rcpt, _ in server.accepted].count("weg@example.org") == 0
+    assert not Delivery.objects.filter(subscriber=gone, status="pending").exists()
+
+
+def test_an_unreachable_relay_is_retried_then_marked_failed(
+    site_tree, settings, django_capture_on_commit_callbacks
+):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+    settings.ALERT_MAX_ATTEMPTS = 3
+    follower("a@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    for attempt in range(1, 4):
+        make_due()
+        assert send_due() == 0
+        delivery = Delivery.objects.get()
+        assert delivery.attempts == attempt
+        assert delivery.last_error.startswith("connection")
+    assert delivery.status == "failed"
+
+
+def test_readers_who_left_since_the_fanout_get_nothing(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    leaving = follower("weg@example.org", "Energie")
+    follower("da@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    Subscriber.objects.filter(pk=leaving.pk).update(status="unsubscribed")
+    send_due()
+    assert [rcpt for rcpt, _ in server.accepted] == ["da@example.org"]
+    assert statuses()["weg@example.org"] == "cancelled"
+
+
+def test_claims_of_a_dead_worker_go_back_to_the_queue(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    follower("a@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    Delivery.objects.update(status="sending", claimed_at=timezone.now() - timedelta(hours=1))
+    assert send_due() == 0  # claimed by "someone else"
+    assert release_stale_claims() == 1
+    assert send_due() == 1
+    assert len(server.accepted) == 1
+
+
+def test_other_mail_backends_get_the_same_message(
+    site_tree, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    follower("a@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    assert send_due() == 1
+    assert len(mailoutbox) == 1
+    assert "Strompreise sinken" in mailoutbox[0].message().as_string()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_several_connections_at_once_send_each_alert_once(site_tree, smtp, settings):
+    settings.ALERT_SMTP_CONNECTIONS = 3
+    server = smtp()
+    emails = [f"leser{i}@example.org" for i in range(30)]
+    for email in emails:
+        follower(email, "Energie")
+    publish_article(site_tree.sections["Wirtschaft"], tags=["Energie"])  # commits at once
+    assert send_due() == 30
+    assert sorted(rcpt for rcpt, _ in server.accepted) == sorted(emails)
+    assert set(statuses().values()) == {"sent"}
