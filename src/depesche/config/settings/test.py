@@ -18,3 +18,13 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The email service's webhooks are routed (config/urls.py) only with a secret.
 ANYMAIL = {"WEBHOOK_SECRET": ["anymail-test:geheim"]}
+
+# SQLite tests run on a file, not Django's in-memory default: a worker started as a separate
+# process (tests/delivery/test_reliability.py) must see the test database. One file per run.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"depesche-test-{os.getpid()}.sqlite3")
+    }
