@@ -78,13 +78,6 @@ def smtp(settings):
         controller.stop()
 
 
-@pytest.fixture(autouse=True)
-def _one_connection(settings):
-    # Sender threads use their own database connections, which cannot see the rows of a
-    # test's open transaction; the concurrent path has a transactional test of its own.
-    settings.ALERT_SMTP_CONNECTIONS = 1
-
-
 def statuses() -> dict[str, str]:
     return dict(Delivery.objects.values_list("subscriber__email", "status"))
 

@@ -19,6 +19,13 @@ class ArticleAlert(models.Model):
     )
     started_at = models.DateTimeField(default=timezone.now)
     recipients = models.PositiveIntegerField(default=0)
+    # The fan-out runs in slices of subscriber ids, each committed at once, so workers start
+    # sending within a second even for a million followers. `covered_to` is the last id done;
+    # a fan-out whose worker died is resumed from there (see services.fanouts_resume).
+    covered_to = models.BigIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0)
+    progressed_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"alert {self.article_id}: {self.recipients}"

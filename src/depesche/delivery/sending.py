@@ -1,21 +1,26 @@
 """Workers: claim due alerts, send them over kept-open SMTP connections, record the outcome.
 
 Any number of workers share the outbox: on PostgreSQL a claim is `SELECT … FOR UPDATE SKIP
-LOCKED`, so two workers never take the same row; SQLite runs one worker. A worker that dies
-leaves its claimed rows in "sending"; after CLAIM_LEASE they go back to the queue, so an alert
-is never lost. At most the messages a dead worker had sent but not yet recorded (one flush,
-FLUSH_EVERY per connection) can go out twice; the Message-ID is the same for both copies.
+LOCKED`, so two workers never take the same row; SQLite runs one worker. Inside a worker one
+thread talks to the database (claims, records) and ALERT_SMTP_CONNECTIONS sender threads each
+keep one SMTP connection open, fill the article's prepared message for a reader and send it.
+
+A worker that dies leaves its claimed rows in "sending"; after CLAIM_LEASE they go back to the
+queue, so an alert is never lost. Senders stop when UNRECORDED_MAX messages are sent but not
+yet recorded, so at most that many can go out twice after a crash; the Message-ID is the same
+for both copies.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import random
 import smtplib
 import ssl
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes
@@ -31,13 +36,17 @@ from django.utils import timezone
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.delivery.models import Delivery
 from depesche.delivery.rendering import POLICY, PreparedAlert, Recipient
-from depesche.delivery.services import deliveries_cancel_for_subscriber
+from depesche.delivery.services import deliveries_cancel_for_subscriber, fanouts_resume
 from depesche.newsroom.models import ArticlePage
 
 logger = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
-FLUSH_EVERY = 50
+# Outcomes are written in chunks of FLUSH_EVERY (or every FLUSH_SECONDS); senders wait when a
+# worker has UNRECORDED_MAX sent-but-unrecorded messages, which bounds duplicates after a crash.
+FLUSH_EVERY = 25
+FLUSH_SECONDS = 0.2
+UNRECORDED_MAX = 100
 
 
 @dataclass
@@ -45,6 +54,17 @@ class Outcome:
     sent: list[int] = field(default_factory=list)
     retry: list[tuple[int, str]] = field(default_factory=list)
     bounced: list[tuple[int, int, str]] = field(default_factory=list)  # (delivery, subscriber)
+
+    def __len__(self) -> int:
+        return len(self.sent) + len(self.retry) + len(self.bounced)
+
+    def add(self, delivery_id: int, subscriber_id: int, result: str, error: str) -> None:
+        if result == "sent":
+            self.sent.append(delivery_id)
+        elif result == "bounced":
+            self.bounced.append((delivery_id, subscriber_id, error))
+        else:
+            self.retry.append((delivery_id, error))
 
 
 def claim(*, limit: int) -> list[Delivery]:
@@ -196,75 +216,136 @@ def record(outcome: Outcome) -> None:
             deliveries_cancel_for_subscriber(subscriber_id=subscriber_id)
 
 
-def _send_chunk(prepared: dict[int, PreparedAlert], rows: list[Delivery]) -> int:
-    sender = Sender()
-    outcome = Outcome()
-    done = 0
-    try:
-        for row in rows:
-            subscriber = row.subscriber
-            if subscriber.status != Subscriber.Status.ACTIVE:
-                # Unsubscribed or suppressed since the fan-out: never send.
-                Delivery.objects.filter(pk=row.pk).update(
-                    status=Delivery.Status.CANCELLED, claimed_at=None
-                )
-                continue
-            data = prepared[row.article_id].render(
-                Recipient(subscriber.pk, subscriber.email, row.matched_tags, row.matched_slugs)
+@dataclass
+class Job:
+    delivery_id: int
+    prepared: PreparedAlert
+    recipient: Recipient
+
+
+class SenderPool:
+    """Sender threads, each with one kept-open SMTP connection, fed from a queue of jobs.
+
+    Only the worker's main thread touches the database; senders render and send.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.jobs: queue.Queue[Job | None] = queue.Queue()
+        self.results: queue.Queue[tuple[int, int, str, str]] = queue.Queue()
+        self.slots = threading.Semaphore(UNRECORDED_MAX)
+        self.threads = [
+            threading.Thread(target=self._run, name=f"smtp-{i}", daemon=True) for i in range(size)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _run(self) -> None:
+        sender = Sender()
+        try:
+            while (job := self.jobs.get()) is not None:
+                self.slots.acquire()
+                try:
+                    data = job.prepared.render(job.recipient)
+                    result, error = sender.send(job.recipient.email, data)
+                except Exception as exc:  # a rendering bug must not kill the thread
+                    logger.exception("alert %s could not be built", job.delivery_id)
+                    result, error = "retry", f"render: {exc}"
+                self.results.put((job.delivery_id, job.recipient.subscriber_id, result, error))
+        finally:
+            sender.close()
+
+    def collect(self, outcome: Outcome, *, timeout: float) -> int:
+        """Move finished jobs into `outcome` (waiting up to `timeout` for the first)."""
+        got = 0
+        try:
+            item = self.results.get(timeout=timeout)
+            while True:
+                outcome.add(*item)
+                got += 1
+                item = self.results.get_nowait()
+        except queue.Empty:
+            return got
+
+    def recorded(self, count: int) -> None:
+        for _ in range(count):
+            self.slots.release()
+
+    def close(self) -> None:
+        with contextlib.suppress(queue.Empty):
+            while True:  # jobs not started stay claimed; their lease returns them
+                self.jobs.get_nowait()
+        for _ in self.threads:
+            self.jobs.put(None)
+        self.slots.release(len(self.threads))  # no sender may wait for a slot forever
+        for thread in self.threads:
+            thread.join()
+
+
+def _dispatch(pool: SenderPool, rows: list[Delivery], prepared: dict[int, PreparedAlert]) -> int:
+    """Queue claimed rows for the senders; rows of readers no longer active are cancelled."""
+    for article_id in {row.article_id for row in rows} - set(prepared):
+        prepared[article_id] = PreparedAlert(ArticlePage.objects.get(pk=article_id))
+    inactive = [row.pk for row in rows if row.subscriber.status != Subscriber.Status.ACTIVE]
+    if inactive:
+        # Unsubscribed or suppressed since the fan-out: never send.
+        Delivery.objects.filter(pk__in=inactive).update(
+            status=Delivery.Status.CANCELLED, claimed_at=None
+        )
+    queued = 0
+    for row in rows:
+        subscriber = row.subscriber
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            recipient = Recipient(
+                subscriber.pk, subscriber.email, row.matched_tags, row.matched_slugs
             )
-            result, error = sender.send(subscriber.email, data)
-            if result == "sent":
-                outcome.sent.append(row.pk)
-                done += 1
-            elif result == "bounced":
-                outcome.bounced.append((row.pk, subscriber.pk, error))
-            else:
-                outcome.retry.append((row.pk, error))
-            if len(outcome.sent) + len(outcome.retry) + len(outcome.bounced) >= FLUSH_EVERY:
-                record(outcome)
-                outcome = Outcome()
-        record(outcome)
-    finally:
-        sender.close()
-    return done
-
-
-def _send_chunk_in_thread(prepared: dict[int, PreparedAlert], rows: list[Delivery]) -> int:
-    try:
-        return _send_chunk(prepared, rows)
-    finally:
-        connection.close()  # each sender thread opened its own database connection
-
-
-def _chunks(rows: list[Delivery], n: int) -> Iterable[list[Delivery]]:
-    for i in range(n):
-        part = rows[i::n]
-        if part:
-            yield part
+            pool.jobs.put(Job(row.pk, prepared[row.article_id], recipient))
+            queued += 1
+    return queued
 
 
 def send_due(*, batch_size: int = 500, connections: int | None = None) -> int:
-    """Claim and send due instant alerts until none are due; returns messages sent."""
-    connections = connections or settings.ALERT_SMTP_CONNECTIONS
-    total = 0
+    """Claim and send due instant alerts until none are due; returns messages sent.
+
+    The next batch is claimed while the senders still work on the last one, so the
+    connections never idle while there is work.
+    """
+    pool = SenderPool(connections or settings.ALERT_SMTP_CONNECTIONS)
     prepared: dict[int, PreparedAlert] = {}
-    while True:
-        rows = claim(limit=batch_size)
-        if not rows:
-            return total
-        for article_id in {row.article_id for row in rows} - set(prepared):
-            prepared[article_id] = PreparedAlert(ArticlePage.objects.get(pk=article_id))
-        if connections == 1 or connection.vendor == "sqlite":
-            # SQLite has one writer; threads would only queue for its lock.
-            total += _send_chunk(prepared, rows)
-        else:
-            with ThreadPoolExecutor(max_workers=connections) as pool:
-                total += sum(
-                    pool.map(lambda part: _send_chunk(prepared, part), _chunks(rows, connections))
-                )
+    outcome = Outcome()
+    sent = outstanding = 0
+    drained = False
+    last_flush = time.monotonic()
+    try:
+        while True:
+            if not drained and outstanding < batch_size:
+                rows = claim(limit=batch_size)
+                drained = not rows
+                outstanding += _dispatch(pool, rows, prepared)
+            if outstanding == 0:
+                if drained:
+                    return sent
+                continue
+            outstanding -= pool.collect(outcome, timeout=FLUSH_SECONDS)
+            now = time.monotonic()
+            if len(outcome) >= FLUSH_EVERY or not outstanding or now - last_flush > FLUSH_SECONDS:
+                record(outcome)
+                pool.recorded(len(outcome))
+                sent += len(outcome.sent)
+                outcome, last_flush = Outcome(), now
+    finally:
+        pool.close()
+        if len(outcome):
+            record(outcome)  # what went out is written down, even when the loop failed
+        # Sent since the last collect: written by the next flush of this loop or, after a
+        # crash, resent once the lease ends (bounded by UNRECORDED_MAX).
+        leftover = Outcome()
+        pool.collect(leftover, timeout=0)
+        if len(leftover):
+            record(leftover)
 
 
 def work_once() -> int:
     """One round of the worker's delivery loop."""
     release_stale_claims()
+    fanouts_resume()
     return send_due()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
+from taggit.models import Tag
 
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.delivery.models import ArticleAlert, Delivery
@@ -26,11 +28,12 @@ def _aggregate(column: str, sep: str) -> str:
 
 
 def _fanout_sql() -> str:
-    """One INSERT … SELECT: a row per active reader following any of the article's tags."""
+    """One INSERT … SELECT: a row per active reader (in a slice of subscriber ids) following
+    any of the article's tags."""
     follow = TagFollow._meta.db_table
     subscriber = Subscriber._meta.db_table
     tagged = ArticlePageTag._meta.db_table
-    tag = TagFollow._meta.get_field("tag").related_model._meta.db_table  # type: ignore[union-attr]
+    tag = Tag._meta.db_table
     instant, daily = TagFollow.Frequency.INSTANT.value, TagFollow.Frequency.DAILY.value
     weekly = TagFollow.Frequency.WEEKLY.value
     return f"""
@@ -50,47 +53,99 @@ def _fanout_sql() -> str:
         JOIN {tag} t ON t.id = f.tag_id
         WHERE f.active = %(true)s
           AND s.status = %(active)s
+          AND f.subscriber_id > %(low)s AND f.subscriber_id <= %(high)s
           AND f.tag_id IN (SELECT tag_id FROM {tagged} WHERE content_object_id = %(article)s)
         GROUP BY f.subscriber_id
         ON CONFLICT (subscriber_id, article_id) DO NOTHING
     """
 
 
-@transaction.atomic
-def deliveries_enqueue_for_article(*, article_id: int) -> int:
-    """Start the alert fan-out of a newly published article; returns the rows written.
+# Subscriber ids per fan-out statement: small enough that the first slice commits (and the
+# workers start sending) within a fraction of a second, large enough that a million followers
+# take few statements.
+FANOUT_SLICE = 25_000
+# A fan-out that has made no progress for this long lost its worker; anyone may resume it.
+FANOUT_STALL = timedelta(seconds=60)
 
-    Set-based (one statement, no subscriber in Python memory) and idempotent: an article's
-    fan-out runs once, so republishing, a second task run or a racing worker write nothing.
-    An article not live when this runs is skipped; it alerts when it really goes live. One
-    first published more than ALERT_MAX_AGE_HOURS ago (an imported archive) never alerts.
+
+def deliveries_enqueue_for_article(*, article_id: int) -> int:
+    """Start (or resume) the alert fan-out of a newly published article; returns rows written.
+
+    Set-based: one INSERT … SELECT per slice of subscriber ids, each committed on its own so
+    sending starts while later slices are written; no subscriber is held in Python memory.
+    Idempotent: the article's ArticleAlert records how far the fan-out got, so republishing, a
+    second task run or a racing worker write nothing twice. An article not live when this runs
+    is skipped; it alerts when it really goes live. One first published more than
+    ALERT_MAX_AGE_HOURS ago (an imported archive) never alerts.
     """
     article = ArticlePage.objects.filter(pk=article_id).only("live", "first_published_at").first()
     if article is None or not article.live:
         return 0  # taken down (or only scheduled): its real first publication alerts
-    alert, created = ArticleAlert.objects.get_or_create(article_id=article_id)
-    if not created:
-        return 0
-    published = article.first_published_at
-    if published and published < timezone.now() - timedelta(hours=settings.ALERT_MAX_AGE_HOURS):
-        # An imported archive article is news to nobody: no alert, now or later.
-        logger.info("article %s first published %s: too old to alert", article_id, published)
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _fanout_sql(),
-            {
-                "article": article_id,
-                "pending": Delivery.Status.PENDING.value,
-                "now": timezone.now(),
-                "true": True,
-                "active": Subscriber.Status.ACTIVE.value,
-            },
+    with transaction.atomic():
+        last_id = Subscriber.objects.aggregate(last=Max("pk"))["last"] or 0
+        alert, created = ArticleAlert.objects.get_or_create(
+            article_id=article_id, defaults={"last_id": last_id}
         )
-        written = max(cursor.rowcount, 0)
-    ArticleAlert.objects.filter(pk=alert.pk).update(recipients=written)
-    logger.info("alert fan-out for article %s: %s deliveries", article_id, written)
+        if created:
+            published = article.first_published_at
+            age = timedelta(hours=settings.ALERT_MAX_AGE_HOURS)
+            if published and published < timezone.now() - age:
+                # An imported archive article is news to nobody: no alert, now or later.
+                logger.info("article %s published %s: too old to alert", article_id, published)
+                alert.finished_at = timezone.now()
+                alert.save(update_fields=["finished_at"])
+                return 0
+    written = 0
+    while True:
+        step = _fanout_slice(article_id)
+        if step is None:
+            break
+        written += step
+    if written:
+        logger.info("alert fan-out for article %s: %s deliveries", article_id, written)
     return written
+
+
+def _fanout_slice(article_id: int) -> int | None:
+    """Write the next slice of an article's fan-out; None once it is complete."""
+    with transaction.atomic():
+        # The row lock serialises concurrent runs (PostgreSQL); SQLite's writer lock does.
+        alert = ArticleAlert.objects.select_for_update().filter(article_id=article_id).first()
+        if alert is None or alert.finished_at is not None:
+            return None
+        low, high = alert.covered_to, alert.covered_to + FANOUT_SLICE
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _fanout_sql(),
+                {
+                    "article": article_id,
+                    "pending": Delivery.Status.PENDING.value,
+                    "now": timezone.now(),
+                    "true": True,
+                    "active": Subscriber.Status.ACTIVE.value,
+                    "low": low,
+                    "high": high,
+                },
+            )
+            written = max(cursor.rowcount, 0)
+        now = timezone.now()
+        ArticleAlert.objects.filter(pk=alert.pk).update(
+            covered_to=high,
+            recipients=F("recipients") + written,
+            progressed_at=now,
+            finished_at=now if high >= alert.last_id else None,
+        )
+    return written
+
+
+def fanouts_resume(*, now: datetime | None = None) -> int:
+    """Finish fan-outs whose worker died half-way; returns the rows written."""
+    cutoff = (now or timezone.now()) - FANOUT_STALL
+    stalled = ArticleAlert.objects.filter(finished_at__isnull=True, progressed_at__lt=cutoff)
+    return sum(
+        deliveries_enqueue_for_article(article_id=article_id)
+        for article_id in stalled.values_list("article_id", flat=True)
+    )
 
 
 def deliveries_cancel_for_article(*, article_id: int) -> int:

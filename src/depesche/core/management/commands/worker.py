@@ -99,6 +99,8 @@ class Command(BaseCommand):
             ).start()
         self.stdout.write("Worker running (tasks and scheduled publishing). Ctrl-C stops it.")
         try:
-            call_command("db_worker", reload=False, queue_name="*")
+            # A quarter second between polls: an alert fan-out starts within ~0.25 s of the
+            # publication's commit, at the price of four cheap indexed queries a second.
+            call_command("db_worker", reload=False, queue_name="*", interval=0.25)
         finally:
             stop.set()
