@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,34 @@ def test_database_url_selects_postgresql(tmp_path):
         5432,
     )
     assert database_settings("", tmp_path)["NAME"] == str(tmp_path / "depesche.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("07:00", time(7, 0)), ("7:05", time(7, 5)), (" 23:59 ", time(23, 59))]
+)
+def test_get_clock_reads_hours_and_minutes(monkeypatch, raw, expected):
+    monkeypatch.setenv("DEPESCHE_ALERT_DAILY_AT", raw)
+    assert env.get_clock("DEPESCHE_ALERT_DAILY_AT") == expected
+
+
+@pytest.mark.parametrize("raw", ["7", "24:00", "07:60", "7 Uhr", ""])
+def test_get_clock_rejects_nonsense_with_the_variable_name(monkeypatch, raw):
+    monkeypatch.setenv("DEPESCHE_ALERT_DAILY_AT", raw)
+    with pytest.raises(ValueError, match="DEPESCHE_ALERT_DAILY_AT must be a time written HH:MM"):
+        env.get_clock("DEPESCHE_ALERT_DAILY_AT")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Sa 07:00", (5, time(7, 0))), ("mo 18:30", (0, time(18, 30))), ("SO 6:00", (6, time(6)))],
+)
+def test_get_weekday_clock_reads_german_weekdays(monkeypatch, raw, expected):
+    monkeypatch.setenv("DEPESCHE_ALERT_WEEKLY_AT", raw)
+    assert env.get_weekday_clock("DEPESCHE_ALERT_WEEKLY_AT") == expected
+
+
+@pytest.mark.parametrize("raw", ["Samstag 07:00", "Sat 07:00", "Sa", "07:00", "Sa 25:00"])
+def test_get_weekday_clock_rejects_nonsense_with_the_variable_name(monkeypatch, raw):
+    monkeypatch.setenv("DEPESCHE_ALERT_WEEKLY_AT", raw)
+    with pytest.raises(ValueError, match=r"DEPESCHE_ALERT_WEEKLY_AT must be a weekday \(Mo, Di"):
+        env.get_weekday_clock("DEPESCHE_ALERT_WEEKLY_AT")

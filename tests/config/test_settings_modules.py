@@ -3,6 +3,8 @@
 import importlib
 import sys
 
+import pytest
+
 
 def _fresh(module: str):
     sys.modules.pop(module, None)
@@ -18,3 +20,11 @@ def test_production_settings_never_enable_the_mail_catcher(monkeypatch):
 def test_demo_settings_enable_the_mail_catcher(monkeypatch):
     monkeypatch.delenv("DEPESCHE_MAIL_CATCHER", raising=False)
     assert _fresh("depesche.config.settings.demo").MAIL_CATCHER is True
+
+
+def test_a_bad_bundle_time_stops_the_settings_with_a_clear_error(monkeypatch):
+    monkeypatch.setenv("DEPESCHE_ALERT_WEEKLY_AT", "Samstag früh")
+    with pytest.raises(ValueError, match="DEPESCHE_ALERT_WEEKLY_AT must be a weekday"):
+        _fresh("depesche.config.settings.base")
+    monkeypatch.delenv("DEPESCHE_ALERT_WEEKLY_AT")
+    assert _fresh("depesche.config.settings.base").ALERT_WEEKLY_AT[0] == 5

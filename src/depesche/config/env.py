@@ -6,8 +6,10 @@ The README's configuration table documents the same variables; `depesche env` pr
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 # The checkout (or install) root: src/depesche/config/env.py -> three levels up from the package.
@@ -83,6 +85,17 @@ VARIABLES: list[Var] = [
         "tag alerts.",
     ),
     Var(
+        "DEPESCHE_ALERT_DAILY_AT",
+        "07:00",
+        'Time (HH:MM, Europe/Berlin) of the daily bundle for tags followed "täglich".',
+    ),
+    Var(
+        "DEPESCHE_ALERT_WEEKLY_AT",
+        "Sa 07:00",
+        "Weekday (Mo, Di, Mi, Do, Fr, Sa, So) and time (HH:MM, Europe/Berlin) of the weekly "
+        'bundle for tags followed "wöchentlich".',
+    ),
+    Var(
         "DEPESCHE_SMTP_CONNECTIONS",
         "4",
         "SMTP connections a delivery worker keeps open and sends over at once (PostgreSQL).",
@@ -129,6 +142,33 @@ def get_bool(name: str) -> bool:
     if raw in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError(f"{name} must be true or false, got {raw!r}")
+
+
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# German abbreviations, as readers and editors see weekdays; index = datetime.weekday().
+WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
+
+
+def get_clock(name: str) -> time:
+    """A wall-clock time written HH:MM ("07:00")."""
+    raw = get_str(name).strip()
+    match = _CLOCK.fullmatch(raw)
+    if match is None:
+        raise ValueError(f"{name} must be a time written HH:MM (e.g. 07:00), got {raw!r}")
+    return time(int(match[1]), int(match[2]))
+
+
+def get_weekday_clock(name: str) -> tuple[int, time]:
+    """A weekday and a time ("Sa 07:00") as (datetime.weekday(), time)."""
+    raw = get_str(name).strip()
+    day, _, clock = raw.partition(" ")
+    match = _CLOCK.fullmatch(clock.strip())
+    if day.lower() not in WEEKDAYS or match is None:
+        raise ValueError(
+            f"{name} must be a weekday (Mo, Di, Mi, Do, Fr, Sa, So) and a time HH:MM, "
+            f"e.g. 'Sa 07:00', got {raw!r}"
+        )
+    return WEEKDAYS.index(day.lower()), time(int(match[1]), int(match[2]))
 
 
 def get_list(name: str) -> list[str]:

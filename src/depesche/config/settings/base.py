@@ -173,9 +173,16 @@ ALERT_MAX_ATTEMPTS = env.get_int("DEPESCHE_ALERT_MAX_ATTEMPTS")
 ALERT_RETRY_BASE_SECONDS = 30.0
 ALERT_SMTP_CONNECTIONS = env.get_int("DEPESCHE_SMTP_CONNECTIONS")
 ALERT_MAX_AGE_HOURS = env.get_int("DEPESCHE_ALERT_MAX_AGE_HOURS")
+# Readers following a tag "täglich" or "wöchentlich" get one bundle at these Berlin times:
+# a time, and (weekday 0 = Monday, time). Bad values stop the start with the variable's name.
+ALERT_DAILY_AT = env.get_clock("DEPESCHE_ALERT_DAILY_AT")
+ALERT_WEEKLY_AT = env.get_weekday_clock("DEPESCHE_ALERT_WEEKLY_AT")
 
 # Run by `depesche worker` in loops of their own, every N seconds: (callable path, interval).
-WORKER_LOOPS = [("depesche.delivery.sending.work_once", 1.0)]
+WORKER_LOOPS = [
+    ("depesche.delivery.sending.work_once", 1.0),
+    ("depesche.delivery.bundles.bundles_work_once", 30.0),
+]
 
 # Run by `depesche worker` every N seconds: (task path, interval).
 PERIODIC_TASKS = [

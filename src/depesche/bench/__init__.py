@@ -1,0 +1,1 @@
+"""Benchmarks run by `depesche bench …`: they print figures as JSON, they are not tests."""

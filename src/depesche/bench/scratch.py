@@ -1,0 +1,60 @@
+"""A throwaway database for a benchmark run, so the operator's data is never touched:
+a temporary SQLite file, or a new database on the PostgreSQL server of --database-url,
+dropped afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import dj_database_url
+
+
+@contextlib.contextmanager
+def scratch_environment(database_url: str) -> Iterator[dict[str, str]]:
+    """Environment variables for child processes: a fresh data dir and database."""
+    data_dir = Path(tempfile.mkdtemp(prefix="depesche-bench-"))
+    env = {"DEPESCHE_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    name = ""
+    try:
+        if database_url:
+            name, env["DATABASE_URL"] = _postgres_create(database_url)
+        yield env
+    finally:
+        if name:
+            _postgres_drop(database_url, name)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _admin_connection(url: str):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        raise ValueError(f"--database-url must be a PostgreSQL URL, not {url!r}")
+    return psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname=config["NAME"],
+        autocommit=True,
+    )
+
+
+def _postgres_create(url: str) -> tuple[str, str]:
+    name = f"depesche_bench_{os.getpid()}"
+    with _admin_connection(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = url.partition("?")
+    return name, base.rsplit("/", 1)[0] + "/" + name
+
+
+def _postgres_drop(url: str, name: str) -> None:
+    with _admin_connection(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

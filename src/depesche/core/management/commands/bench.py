@@ -1,0 +1,72 @@
+"""`depesche bench fanout …`: benchmarks that print their figures (JSON with --json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return number
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark in a scratch database and print its figures."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="benchmark", required=True)
+        fanout = commands.add_parser(
+            "fanout",
+            help="Publish an article to N followers and measure the alert fan-out.",
+        )
+        fanout.add_argument("--subscribers", type=_positive, default=10_000, help="default 10000")
+        fanout.add_argument(
+            "--tags", type=_positive, default=1, help="the article's tags, all followed (default 1)"
+        )
+        fanout.add_argument(
+            "--workers", type=_positive, default=1, help="worker processes (default 1)"
+        )
+        fanout.add_argument(
+            "--database-url",
+            default="",
+            help="a PostgreSQL server to run on (a scratch database is created there and "
+            "dropped afterwards); default: a temporary SQLite file",
+        )
+        fanout.add_argument("--json", action="store_true", help="print one JSON object")
+        fanout.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from depesche.bench import fanout
+
+        opts = fanout.Options(
+            subscribers=options["subscribers"],
+            tags=options["tags"],
+            workers=options["workers"],
+            database_url=options["database_url"],
+        )
+        if not options["inner"]:
+            if not opts.database_url and opts.workers > 1:
+                raise CommandError(
+                    "SQLite runs one worker; use --database-url postgres://… for more"
+                )
+            argv = [arg for arg in sys.argv[2:] if arg != "--inner"]
+            code = fanout.run_outer(opts, argv)
+            if code:
+                raise CommandError(f"the benchmark failed (exit code {code})")
+            return
+        try:
+            result = fanout.run_inner(opts)
+        except (RuntimeError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            for key, value in result.items():
+                self.stdout.write(f"{key}: {value}")
