@@ -292,13 +292,18 @@ def test_a_large_fanout_is_written_in_committed_slices_and_resumed_after_a_crash
     from depesche.delivery import services
 
     readers = [follower(f"leser{i}@example.org", "Energie") for i in range(7)]
+    monkeypatch.setattr(services, "FANOUT_FIRST_SLICE", 3)
     monkeypatch.setattr(services, "FANOUT_SLICE", 3)
     with django_capture_on_commit_callbacks(execute=False):
         article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
 
     first = readers[0].pk - 1
     alert = ArticleAlert.objects.create(
-        article=article, last_id=readers[-1].pk, covered_to=first, progressed_at=timezone.now()
+        article=article,
+        first_id=first,
+        covered_to=first,
+        last_id=readers[-1].pk,
+        progressed_at=timezone.now(),
     )
     # The worker wrote one slice, then died.
     assert services._fanout_slice(article.pk) == 3
@@ -314,3 +319,27 @@ def test_a_large_fanout_is_written_in_committed_slices_and_resumed_after_a_crash
         r.pk for r in readers
     ]
     assert services.fanouts_resume(now=later) == 0
+
+
+def test_fanout_slices_start_small_and_double(
+    site_tree, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The first slice is small so sending starts at once; later ones double up to the cap."""
+    from depesche.delivery import services
+
+    readers = [follower(f"leser{i}@example.org", "Energie") for i in range(20)]
+    monkeypatch.setattr(services, "FANOUT_FIRST_SLICE", 2)
+    monkeypatch.setattr(services, "FANOUT_SLICE", 8)
+    with django_capture_on_commit_callbacks(execute=False):
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"])
+    ArticleAlert.objects.create(
+        article=article,
+        first_id=readers[0].pk - 1,
+        covered_to=readers[0].pk - 1,
+        last_id=readers[-1].pk,
+    )
+    sizes = []
+    while (written := services._fanout_slice(article.pk)) is not None:
+        sizes.append(written)
+    assert sizes == [2, 4, 8, 6]
+    assert Delivery.objects.count() == 20

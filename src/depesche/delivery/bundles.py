@@ -219,7 +219,7 @@ def _send_batch(
         )
         # CRLF like Django's SMTP backend: relays may refuse bare line feeds (SMTP smuggling).
         data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
-        result, error = sender.send(subscriber.email, data)
+        result, error = sender.send(subscriber.email, data, email=message)
         if result != "sent":
             logger.warning("%s bundle for reader %s: %s", kind, subscriber.pk, error)
         _record(rows, result, error, now)

@@ -23,6 +23,7 @@ class ArticleAlert(models.Model):
     # sending within a second even for a million followers. `covered_to` is the last id done;
     # a fan-out whose worker died is resumed from there (see services.fanouts_resume).
     covered_to = models.BigIntegerField(default=0)
+    first_id = models.BigIntegerField(default=0)  # covered_to when the fan-out began
     last_id = models.BigIntegerField(default=0)
     progressed_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ from email.utils import formatdate, parseaddr
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -26,6 +27,11 @@ from depesche.newsroom.models import ArticlePage
 POLICY = SMTP.clone(cte_type="8bit", max_line_length=998)
 MARK = "@@DEPESCHE-{}@@"
 FIELDS = ("TO", "MSGID", "TAGS", "TAGSHTML", "PREFS", "UNSUB", "UNSUBMAIL")
+BODY_FIELDS = ("TAGS", "TAGSHTML", "PREFS", "UNSUB")
+COMMON_HEADERS = {
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    "Auto-Submitted": "auto-generated",
+}
 
 
 # Address headers are parsed when set, so their placeholders must look like addresses.
@@ -107,6 +113,7 @@ class PreparedAlert:
         html = _wrap(render_to_string("delivery/email/alert.html", context))
         message.set_content(text, cte="8bit")
         message.add_alternative(html, subtype="html", cte="8bit")
+        self.subject, self.text, self.html = article.title, text, html
         self.template = message.as_bytes()
         self.marks = {name: _mark(name).encode() for name in FIELDS}
         # Token links resolved once, with the token's place kept for str.format.
@@ -117,13 +124,13 @@ class PreparedAlert:
             if _mark(name).encode() not in self.template:
                 raise ValueError(f"placeholder {name} lost in the prepared message")
 
-    def render(self, recipient: Recipient) -> bytes:
-        """The finished message for one reader (tens of microseconds: it runs a million times
-        for a big fan-out, so URLs come from prefixes resolved once, not from reverse())."""
+    def values(self, recipient: Recipient) -> dict[str, str]:
+        """The per-reader parts (URLs from prefixes resolved once, not from reverse(): this
+        runs a million times for a big fan-out)."""
         list_id = f"thema:{recipient.matched_slugs}"
         token = make_token("unsubscribe", {"s": recipient.subscriber_id, "l": list_id})
         prefs = make_token("prefs", recipient.subscriber_id)
-        values = {
+        return {
             "TO": recipient.email,
             "MSGID": message_id(article_id=self.article_id, subscriber_id=recipient.subscriber_id),
             "TAGS": recipient.matched_tags,
@@ -132,7 +139,57 @@ class PreparedAlert:
             "UNSUB": self.unsub_url.format(token),
             "UNSUBMAIL": f"{self.unsub_mailto}?subject=" + quote("unsubscribe " + token),
         }
+
+    def render(self, recipient: Recipient) -> bytes:
+        """The finished message for one reader, in tens of microseconds."""
         data = self.template
-        for name, value in values.items():
+        for name, value in self.values(recipient).items():
             data = data.replace(self.marks[name], value.encode())
         return data
+
+    def headers(self, values: dict[str, str]) -> dict[str, str]:
+        return {
+            "Message-ID": f"<{values['MSGID']}>",
+            "List-Unsubscribe": f"<{values['UNSUB']}>, <mailto:{values['UNSUBMAIL']}>",
+        }
+
+    def _fill(self, text: str, values: dict[str, str]) -> str:
+        for name, value in values.items():
+            text = text.replace(_mark(name), value)
+        return text
+
+    def as_email(self, recipient: Recipient) -> EmailMultiAlternatives:
+        """The message for one reader as a Django email, for backends other than SMTP (an
+        email service's API through anymail, the console) that build their own MIME."""
+        values = self.values(recipient)
+        message = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self._fill(self.text, values),
+            to=[recipient.email],
+            headers={**self.headers(values), **COMMON_HEADERS},
+        )
+        message.attach_alternative(self._fill(self.html, values), "text/html")
+        return message
+
+    def as_batch(self, recipients: list[Recipient], field: str) -> EmailMultiAlternatives:
+        """One API call for many readers: the service fills in each reader's parts from
+        anymail's merge_data (body) and merge_headers, `field` being its merge-field syntax
+        (Mailgun: "%recipient.{}%")."""
+        merge_data, merge_headers = {}, {}
+        for recipient in recipients:
+            values = self.values(recipient)
+            merge_data[recipient.email] = {
+                name.lower(): value for name, value in values.items() if name in BODY_FIELDS
+            }
+            merge_headers[recipient.email] = self.headers(values)
+        fields = {name: field.format(name.lower()) for name in BODY_FIELDS}
+        message = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self._fill(self.text, fields),
+            to=[recipient.email for recipient in recipients],
+            headers=dict(COMMON_HEADERS),
+        )
+        message.attach_alternative(self._fill(self.html, fields), "text/html")
+        message.merge_data = merge_data  # type: ignore[attr-defined]
+        message.merge_headers = merge_headers  # type: ignore[attr-defined]
+        return message

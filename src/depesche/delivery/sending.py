@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from depesche.audience.models import Subscriber, TagFollow
+from depesche.config.email import service_name
 from depesche.delivery.models import Delivery
 from depesche.delivery.rendering import POLICY, PreparedAlert, Recipient
 from depesche.delivery.services import deliveries_cancel_for_subscriber, fanouts_resume
@@ -46,7 +47,7 @@ CLAIM_LEASE = timedelta(minutes=5)
 # worker has UNRECORDED_MAX sent-but-unrecorded messages, which bounds duplicates after a crash.
 FLUSH_EVERY = 25
 FLUSH_SECONDS = 0.2
-UNRECORDED_MAX = 100
+UNRECORDED_MAX = 200
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _connect() -> smtplib.SMTP:
 
 
 class RawEmailMessage(EmailMessage):
-    """A finished MIME message for Django's other mail backends (console, file, locmem)."""
+    """A finished MIME message for Django's other local backends (console, file, locmem)."""
 
     def __init__(self, to: str, data: bytes) -> None:
         super().__init__(to=[to])
@@ -155,22 +156,56 @@ def _uses_smtp() -> bool:
     return settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
 
 
+# Email services whose batch API fills per-recipient merge fields into inline content, with
+# their merge-field syntax. Other services get one API call per reader.
+BATCH_FIELDS = {"mailgun": "%recipient.{}%"}
+# Readers per batch API call (Mailgun takes up to 1,000).
+BATCH_SIZE = 50
+
+_SENT_STATUSES = {"sent", "queued", "scheduled"}
+_REFUSED_STATUSES = {"rejected", "invalid"}
+
+
+def batch_field() -> str:
+    """The merge-field syntax of the configured email service, "" if it has no batch API."""
+    return BATCH_FIELDS.get(service_name(settings.EMAIL_BACKEND), "")
+
+
+def _by_service_status(message: EmailMessage, email: str) -> tuple[str, str]:
+    """A reader's outcome from anymail's normalised per-recipient status."""
+    status = getattr(message, "anymail_status", None)
+    if status is None:
+        return "sent", ""  # a local backend (console, locmem) without statuses
+    recipient = status.recipients.get(email)
+    state = getattr(recipient, "status", None) or "unknown"
+    if state in _SENT_STATUSES:
+        return "sent", ""
+    if state in _REFUSED_STATUSES:
+        return "bounced", f"service: {state}"
+    return "retry", f"service: {state}"
+
+
 class Sender:
-    """One kept-open SMTP connection; reconnects after a connection error."""
+    """One kept-open SMTP connection (reconnects after a connection error), or one open
+    connection of another mail backend, e.g. an email service's API through anymail."""
 
     def __init__(self) -> None:
         self.client: smtplib.SMTP | None = None
+        self.backend: Any = None
         self.sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
-    def send(self, to: str, data: bytes) -> tuple[str, str]:
-        """("sent" | "retry" | "bounced", error text)."""
+    def send(self, to: str, data: bytes, *, email: EmailMessage | None = None) -> tuple[str, str]:
+        """("sent" | "retry" | "bounced", error text). `data` is the finished MIME message
+        for SMTP; backends that build their own (anymail) take `email` when given."""
         if not _uses_smtp():
+            built = email or RawEmailMessage(to, data)
             try:
-                get_connection().send_messages([RawEmailMessage(to, data)])
-                return "sent", ""
+                self._backend().send_messages([built])
             except Exception as exc:  # any backend failure is worth another try
-                logger.warning("mail backend failed: %s", exc)
-                return "retry", f"backend: {exc}"
+                if getattr(built, "anymail_status", None) is None:
+                    logger.warning("mail backend failed: %s", exc)
+                    return "retry", f"backend: {exc}"
+            return _by_service_status(built, to)
         try:
             if self.client is None:
                 self.client = _connect()
@@ -185,11 +220,31 @@ class Sender:
             self.close()
             return "retry", f"connection: {exc}"
 
+    def send_batch(self, message: EmailMessage) -> dict[str, tuple[str, str]]:
+        """One batch API call for all of `message.to`; each reader's outcome."""
+        try:
+            self._backend().send_messages([message])
+        except Exception as exc:  # refused recipients still carry their statuses
+            if getattr(message, "anymail_status", None) is None:
+                logger.warning("batch send failed: %s", exc)
+                return {to: ("retry", f"service: {exc}") for to in message.to}
+        return {to: _by_service_status(message, to) for to in message.to}
+
+    def _backend(self) -> Any:
+        if self.backend is None:
+            self.backend = get_connection(fail_silently=False)
+            self.backend.open()
+        return self.backend
+
     def close(self) -> None:
         if self.client is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.client.quit()
             self.client = None
+        if self.backend is not None:
+            with contextlib.suppress(Exception):
+                self.backend.close()
+            self.backend = None
 
 
 def _by_code(code: int, message: bytes | str) -> tuple[str, str]:
@@ -231,13 +286,52 @@ def record(outcome: Outcome) -> None:
 
 @dataclass
 class Job:
-    delivery_id: int
+    """Readers of one article for one sender: one reader, or a batch for an email service."""
+
     prepared: PreparedAlert
-    recipient: Recipient
+    rows: list[tuple[int, Recipient]]  # (delivery id, reader)
+
+
+class Slots:
+    """Counts messages sent but not yet recorded; senders wait while UNRECORDED_MAX are."""
+
+    def __init__(self, limit: int) -> None:
+        self.free = limit
+        self.condition = threading.Condition()
+
+    def acquire(self, count: int) -> None:
+        with self.condition:
+            self.condition.wait_for(lambda: self.free >= count)
+            self.free -= count
+
+    def release(self, count: int) -> None:
+        with self.condition:
+            self.free += count
+            self.condition.notify_all()
+
+
+def _run_job(sender: Sender, job: Job, field: str) -> list[tuple[int, int, str, str]]:
+    """Send one job; (delivery id, subscriber id, result, error) per reader."""
+    if field:
+        outcomes = sender.send_batch(job.prepared.as_batch([r for _, r in job.rows], field))
+        return [
+            (delivery_id, r.subscriber_id, *outcomes.get(r.email, ("retry", "no status")))
+            for delivery_id, r in job.rows
+        ]
+    results = []
+    smtp = _uses_smtp()
+    for delivery_id, recipient in job.rows:
+        if smtp:
+            result, error = sender.send(recipient.email, job.prepared.render(recipient))
+        else:
+            email = job.prepared.as_email(recipient)
+            result, error = sender.send(recipient.email, b"", email=email)
+        results.append((delivery_id, recipient.subscriber_id, result, error))
+    return results
 
 
 class SenderPool:
-    """Sender threads, each with one kept-open SMTP connection, fed from a queue of jobs.
+    """Sender threads, each with one kept-open connection, fed from a queue of jobs.
 
     Only the worker's main thread touches the database; senders render and send.
     """
@@ -245,7 +339,8 @@ class SenderPool:
     def __init__(self, size: int) -> None:
         self.jobs: queue.Queue[Job | None] = queue.Queue()
         self.results: queue.Queue[tuple[int, int, str, str]] = queue.Queue()
-        self.slots = threading.Semaphore(UNRECORDED_MAX)
+        self.slots = Slots(UNRECORDED_MAX)
+        self.field = batch_field()
         self.threads = [
             threading.Thread(target=self._run, name=f"smtp-{i}", daemon=True) for i in range(size)
         ]
@@ -256,14 +351,14 @@ class SenderPool:
         sender = Sender()
         try:
             while (job := self.jobs.get()) is not None:
-                self.slots.acquire()
+                self.slots.acquire(len(job.rows))
                 try:
-                    data = job.prepared.render(job.recipient)
-                    result, error = sender.send(job.recipient.email, data)
+                    results = _run_job(sender, job, self.field)
                 except Exception as exc:  # a rendering bug must not kill the thread
-                    logger.exception("alert %s could not be built", job.delivery_id)
-                    result, error = "retry", f"render: {exc}"
-                self.results.put((job.delivery_id, job.recipient.subscriber_id, result, error))
+                    logger.exception("alerts could not be built")
+                    results = [(d, r.subscriber_id, "retry", f"render: {exc}") for d, r in job.rows]
+                for item in results:
+                    self.results.put(item)
         finally:
             sender.close()
 
@@ -280,8 +375,7 @@ class SenderPool:
             return got
 
     def recorded(self, count: int) -> None:
-        for _ in range(count):
-            self.slots.release()
+        self.slots.release(count)
 
     def close(self) -> None:
         with contextlib.suppress(queue.Empty):
@@ -289,7 +383,7 @@ class SenderPool:
                 self.jobs.get_nowait()
         for _ in self.threads:
             self.jobs.put(None)
-        self.slots.release(len(self.threads))  # no sender may wait for a slot forever
+        self.slots.release(UNRECORDED_MAX)  # no sender may wait for a slot forever
         for thread in self.threads:
             thread.join()
 
@@ -304,12 +398,17 @@ def _dispatch(pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepare
         Delivery.objects.filter(pk__in=inactive).update(
             status=Delivery.Status.CANCELLED, claimed_at=None
         )
-    queued = 0
+    by_article: dict[int, list[tuple[int, Recipient]]] = {}
     for row in rows:
         if row.active:
             recipient = Recipient(row.subscriber_id, row.email, row.matched_tags, row.matched_slugs)
-            pool.jobs.put(Job(row.delivery_id, prepared[row.article_id], recipient))
-            queued += 1
+            by_article.setdefault(row.article_id, []).append((row.delivery_id, recipient))
+    size = BATCH_SIZE if pool.field else 1
+    queued = 0
+    for article_id, readers in by_article.items():
+        for i in range(0, len(readers), size):
+            pool.jobs.put(Job(prepared[article_id], readers[i : i + size]))
+        queued += len(readers)
     return queued
 
 

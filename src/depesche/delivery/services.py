@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -60,10 +60,11 @@ def _fanout_sql() -> str:
     """
 
 
-# Subscriber ids per fan-out statement: small enough that the first slice commits (and the
-# workers start sending) within a fraction of a second, large enough that a million followers
-# take few statements.
-FANOUT_SLICE = 25_000
+# Subscriber ids per fan-out statement: the first slice is small, so it commits (and the
+# workers start sending) within a fraction of a second; each next one doubles, up to
+# FANOUT_SLICE, so a million followers take few statements.
+FANOUT_FIRST_SLICE = 2_000
+FANOUT_SLICE = 50_000
 # A fan-out that has made no progress for this long lost its worker; anyone may resume it.
 FANOUT_STALL = timedelta(seconds=60)
 
@@ -82,9 +83,11 @@ def deliveries_enqueue_for_article(*, article_id: int) -> int:
     if article is None or not article.live:
         return 0  # taken down (or only scheduled): its real first publication alerts
     with transaction.atomic():
-        last_id = Subscriber.objects.aggregate(last=Max("pk"))["last"] or 0
+        ids = Subscriber.objects.aggregate(first=Min("pk"), last=Max("pk"))
+        start = (ids["first"] or 1) - 1
         alert, created = ArticleAlert.objects.get_or_create(
-            article_id=article_id, defaults={"last_id": last_id}
+            article_id=article_id,
+            defaults={"first_id": start, "covered_to": start, "last_id": ids["last"] or 0},
         )
         if created:
             published = article.first_published_at
@@ -113,7 +116,9 @@ def _fanout_slice(article_id: int) -> int | None:
         alert = ArticleAlert.objects.select_for_update().filter(article_id=article_id).first()
         if alert is None or alert.finished_at is not None:
             return None
-        low, high = alert.covered_to, alert.covered_to + FANOUT_SLICE
+        done = alert.covered_to - alert.first_id
+        size = min(FANOUT_SLICE, max(FANOUT_FIRST_SLICE, 2 * done))
+        low, high = alert.covered_to, alert.covered_to + size
         with connection.cursor() as cursor:
             cursor.execute(
                 _fanout_sql(),

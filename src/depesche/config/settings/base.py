@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import dj_email_url
 from django.utils.translation import gettext_lazy as _
 
 from depesche.config import env
 from depesche.config.database import database_settings
+from depesche.config.email import email_settings
 
 DATA_DIR = env.data_dir()
 PACKAGE_DIR = env.PACKAGE_DIR
@@ -133,7 +133,7 @@ STORAGES = {
 # The embedded setup has no separate web server for uploads; a CDN or proxy replaces this.
 SERVE_MEDIA = True
 
-_email = dj_email_url.parse(env.get_str("EMAIL_URL"))
+_email, _anymail = email_settings(env.get_str("EMAIL_URL"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST") or "127.0.0.1"
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
@@ -152,7 +152,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Bounces, complaints and unsubscribes reported by an email service (django-anymail) suppress
 # the reader. Without a secret the webhook URLs are not routed at all (see config/urls.py):
 # anymail itself would accept unauthenticated posts.
-ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET")}
+ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET"), **_anymail}
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="articlealert",
+            name="first_id",
+            field=models.BigIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="articlealert",
             name="last_id",
             field=models.BigIntegerField(default=0),
         ),
