@@ -25,11 +25,11 @@ def email_settings(url: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(Django EMAIL_* settings, ANYMAIL entries) for an EMAIL_URL."""
     scheme = url.partition("://")[0].lower()
     if scheme not in SERVICES:
-        try:
-            return dj_email_url.parse(url), {}
-        except KeyError as exc:
+        parsed = dj_email_url.parse(url)
+        if "EMAIL_BACKEND" not in parsed:
             known = ", ".join(["smtp", "smtps", "console", *SERVICES])
-            raise ValueError(f"EMAIL_URL: unknown scheme {scheme!r}; use one of {known}") from exc
+            raise ValueError(f"EMAIL_URL: unknown scheme {scheme!r}; use one of {known}")
+        return parsed, {}
     parts = urlsplit(url)
     prefix = scheme.upper()
     anymail: dict[str, Any] = {}

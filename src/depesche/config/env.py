@@ -101,7 +101,8 @@ VARIABLES: list[Var] = [
     Var(
         "DEPESCHE_SMTP_CONNECTIONS",
         "4",
-        "SMTP connections a delivery worker keeps open and sends over at once (PostgreSQL).",
+        "SMTP connections (or email-service API connections) a delivery worker keeps open and "
+        "sends over at once.",
     ),
     Var(
         "CACHE_URL",

@@ -69,7 +69,7 @@ class Delivery(models.Model):
         ]
         indexes = [
             # Workers claim "due pending deliveries of a kind", oldest first.
-            models.Index(fields=["status", "kind", "next_attempt_at"]),
+            models.Index(fields=["status", "kind", "next_attempt_at", "id"]),
             models.Index(fields=["article", "status"]),
         ]
 

@@ -161,6 +161,9 @@ def _uses_smtp() -> bool:
 BATCH_FIELDS = {"mailgun": "%recipient.{}%"}
 # Readers per batch API call (Mailgun takes up to 1,000).
 BATCH_SIZE = 50
+# Readers a sender thread takes at once over SMTP (one message each): handing over messages
+# one by one between threads costs more CPU than rendering them.
+SMTP_JOB = 10
 
 _SENT_STATUSES = {"sent", "queued", "scheduled"}
 _REFUSED_STATUSES = {"rejected", "invalid"}
@@ -338,7 +341,8 @@ class SenderPool:
 
     def __init__(self, size: int) -> None:
         self.jobs: queue.Queue[Job | None] = queue.Queue()
-        self.results: queue.Queue[tuple[int, int, str, str]] = queue.Queue()
+        # One item per finished job, not per message: fewer thread wake-ups.
+        self.results: queue.Queue[list[tuple[int, int, str, str]]] = queue.Queue()
         self.slots = Slots(UNRECORDED_MAX)
         self.field = batch_field()
         self.threads = [
@@ -357,8 +361,7 @@ class SenderPool:
                 except Exception as exc:  # a rendering bug must not kill the thread
                     logger.exception("alerts could not be built")
                     results = [(d, r.subscriber_id, "retry", f"render: {exc}") for d, r in job.rows]
-                for item in results:
-                    self.results.put(item)
+                self.results.put(results)
         finally:
             sender.close()
 
@@ -366,11 +369,12 @@ class SenderPool:
         """Move finished jobs into `outcome` (waiting up to `timeout` for the first)."""
         got = 0
         try:
-            item = self.results.get(timeout=timeout)
+            items = self.results.get(timeout=timeout)
             while True:
-                outcome.add(*item)
-                got += 1
-                item = self.results.get_nowait()
+                for item in items:
+                    outcome.add(*item)
+                got += len(items)
+                items = self.results.get_nowait()
         except queue.Empty:
             return got
 
@@ -403,7 +407,7 @@ def _dispatch(pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepare
         if row.active:
             recipient = Recipient(row.subscriber_id, row.email, row.matched_tags, row.matched_slugs)
             by_article.setdefault(row.article_id, []).append((row.delivery_id, recipient))
-    size = BATCH_SIZE if pool.field else 1
+    size = BATCH_SIZE if pool.field else SMTP_JOB
     queued = 0
     for article_id, readers in by_article.items():
         for i in range(0, len(readers), size):
