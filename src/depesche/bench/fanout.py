@@ -162,7 +162,18 @@ def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[str]
         ready, _, _ = select.select([worker.stdout], [], [], 60)
         if not ready or not worker.stdout.readline():
             raise RuntimeError("a worker did not start")
-    time.sleep(0.5)  # the task loop's first poll
+    # A task round trip proves the task loops poll: the fan-out task will not wait for a
+    # worker still starting up.
+    from depesche.core.tasks import ping_task
+
+    for _ in workers:
+        result = ping_task.enqueue()
+        deadline = time.monotonic() + 60
+        while not result.is_finished:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the workers take no tasks")
+            time.sleep(0.05)
+            result.refresh()
     return workers
 
 
