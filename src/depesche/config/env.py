@@ -53,6 +53,11 @@ VARIABLES: list[Var] = [
         "empty: the webhooks are off.",
     ),
     Var("DEFAULT_FROM_EMAIL", "Depesche <redaktion@depesche.invalid>", "Sender of all emails."),
+    Var(
+        "DEPESCHE_PODCAST_OWNER_EMAIL",
+        "",
+        "Owner email in the podcast feed; empty: the address of DEFAULT_FROM_EMAIL.",
+    ),
     Var("DEPESCHE_BASE_URL", "http://127.0.0.1:8000", "Public origin used in links and emails."),
     Var(
         "SECRET_KEY", "", "Django secret key; empty: generated once and kept in DEPESCHE_DATA_DIR."

@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
     path("", include("depesche.audience.urls")),
+    path("", include("depesche.podcast.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "depesche.newsroom",
     "depesche.audience",
     "depesche.delivery",
+    "depesche.podcast",
     "depesche.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -149,6 +150,10 @@ UNSUBSCRIBE_MAILTO = env.get_str("DEPESCHE_UNSUBSCRIBE_MAILTO") or (
     "abmelden@" + DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Owner address in the podcast feed (Apple asks for one).
+PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
+    DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >")
+)
 # Bounces, complaints and unsubscribes reported by an email service (django-anymail) suppress
 # the reader. Without a secret the webhook URLs are not routed at all (see config/urls.py):
 # anymail itself would accept unauthenticated posts.
