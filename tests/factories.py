@@ -75,3 +75,18 @@ def make_image(title: str = "Testbild") -> Any:
     import wagtail_factories
 
     return wagtail_factories.ImageFactory(title=title)
+
+
+def follower(
+    email: str, *tags: str, frequency: str = "sofort", status: str = "active", active: bool = True
+) -> Any:
+    """A reader (created if new) following `tags` (created if new) at `frequency`."""
+    from taggit.models import Tag
+
+    from depesche.audience.models import Subscriber, TagFollow
+
+    subscriber, _ = Subscriber.objects.get_or_create(email=email, defaults={"status": status})
+    for name in tags:
+        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name.lower()})
+        TagFollow.objects.create(subscriber=subscriber, tag=tag, frequency=frequency, active=active)
+    return subscriber

@@ -17,8 +17,7 @@ from openpyxl import load_workbook
 from depesche.audience.models import Subscriber
 from depesche.delivery.admin_views import ARTICLES, QUEUE, article_page_buttons
 from depesche.delivery.models import Delivery
-from tests.delivery.test_fanout import follower
-from tests.factories import publish_article, save_draft_article
+from tests.factories import follower, publish_article, save_draft_article
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ARTICLE_LIST = reverse(f"{ARTICLES}:index")

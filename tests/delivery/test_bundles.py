@@ -11,7 +11,6 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from taggit.models import Tag
 
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.delivery.bundles import (
@@ -23,6 +22,7 @@ from depesche.delivery.bundles import (
 )
 from depesche.delivery.models import Delivery
 from depesche.newsroom.models import ArticlePage
+from tests import factories
 from tests.factories import publish_article
 
 DAILY, WEEKLY = TagFollow.Frequency.DAILY, TagFollow.Frequency.WEEKLY
@@ -37,11 +37,7 @@ def utc(*args: int) -> datetime:
 
 
 def follower(email: str, *tags: str, frequency: str = DAILY) -> Subscriber:
-    subscriber, _ = Subscriber.objects.get_or_create(email=email, defaults={"status": "active"})
-    for name in tags:
-        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name.lower()})
-        TagFollow.objects.create(subscriber=subscriber, tag=tag, active=True, frequency=frequency)
-    return subscriber
+    return factories.follower(email, *tags, frequency=frequency)
 
 
 def publish(site_tree, capture, *tags: str, title: str) -> ArticlePage:

@@ -13,23 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
-from depesche.audience.models import Subscriber, TagFollow
+from depesche.audience.models import TagFollow
 from depesche.delivery.models import ArticleAlert, Delivery
 from depesche.delivery.services import (
     deliveries_enqueue_for_article,
     deliveries_retry_failed,
 )
-from tests.factories import publish_article, save_draft_article
-
-
-def follower(
-    email: str, *tags: str, frequency: str = "sofort", status: str = "active", active: bool = True
-) -> Subscriber:
-    subscriber = Subscriber.objects.create(email=email, status=status)
-    for name in tags:
-        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name.lower()})
-        TagFollow.objects.create(subscriber=subscriber, tag=tag, frequency=frequency, active=active)
-    return subscriber
+from tests.factories import follower, publish_article, save_draft_article
 
 
 def rows() -> dict[str, tuple[str, str, str]]:

@@ -10,21 +10,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
-from taggit.models import Tag
 
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.delivery.models import Delivery
 from depesche.delivery.rendering import message_id
 from depesche.delivery.sending import release_stale_claims, send_due
-from tests.factories import publish_article
-
-
-def follower(email: str, *tags: str) -> Subscriber:
-    subscriber = Subscriber.objects.create(email=email, status="active")
-    for name in tags:
-        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name.lower()})
-        TagFollow.objects.create(subscriber=subscriber, tag=tag, active=True)
-    return subscriber
+from tests.factories import follower, publish_article
 
 
 def publish(site_tree, capture, *tags: str, title: str = "Strompreise sinken"):

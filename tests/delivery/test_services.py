@@ -12,22 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 import pytest
-from taggit.models import Tag
 
-from depesche.audience.models import Subscriber, TagFollow
 from depesche.config.email import email_settings, service_name
 from depesche.delivery.models import Delivery
 from depesche.delivery.rendering import message_id
 from depesche.delivery.sending import BATCH_SIZE, send_due
-from tests.factories import publish_article
-
-
-def follower(email: str, *tags: str) -> Subscriber:
-    subscriber = Subscriber.objects.create(email=email, status="active")
-    for name in tags:
-        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name.lower()})
-        TagFollow.objects.create(subscriber=subscriber, tag=tag, active=True)
-    return subscriber
+from tests.factories import follower, publish_article
 
 
 def form_fields(content_type: str, body: bytes) -> list[tuple[str, str]]:

@@ -54,7 +54,13 @@ def run_outer(options: Options, argv: list[str]) -> int:
             [sys.executable, "-m", "depesche.cli", "bench", *argv, "--inner"],
             # Production settings whatever this process runs with (tests run it with test
             # settings, whose tasks run inline and whose mail stays in memory).
-            env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": PRODUCTION},
+            # Articles are not read aloud: this measures the alerts alone.
+            env={
+                **os.environ,
+                **env,
+                "DJANGO_SETTINGS_MODULE": PRODUCTION,
+                "DEPESCHE_ARTICLE_AUDIO": "false",
+            },
             stdout=subprocess.PIPE,
             text=True,
             check=False,
