@@ -21,8 +21,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 STAMP = VENV / ".depesche-installed"
-# Debian packages each command needs beyond python3 (later issues add speech and a browser).
-APT_PACKAGES: dict[str, list[str]] = {"demo": [], "test": []}
+# Debian packages each command needs beyond python3: speech synthesis and MP3 encoding.
+APT_PACKAGES: dict[str, list[str]] = {
+    "demo": ["espeak-ng", "ffmpeg"],
+    "test": ["espeak-ng", "ffmpeg"],
+}
 
 
 def say(message: str) -> None:

@@ -127,6 +127,45 @@ VARIABLES: list[Var] = [
         "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/ under the dev settings; "
         "`depesche demo` always shows it, the production settings never.",
     ),
+    Var(
+        "DEPESCHE_ARTICLE_AUDIO",
+        "true",
+        'Read every article aloud after publication ("Artikel anhören", an MP3 made by the '
+        "worker).",
+    ),
+    Var(
+        "DEPESCHE_PIPER_MODEL",
+        "",
+        "Path to a Piper voice model (.onnx, its .onnx.json beside it); set: Piper speaks "
+        "instead of eSpeak NG.",
+    ),
+    Var("DEPESCHE_PIPER_BINARY", "piper", "The Piper program (a name on PATH or a path)."),
+    Var(
+        "DEPESCHE_DIGEST_AT",
+        "Sa 07:00",
+        "Weekday (Mo … So) and time (HH:MM, Europe/Berlin) the worker builds the "
+        "Wochenrückblick of the 7 days up to then.",
+    ),
+    Var(
+        "DEPESCHE_DIGEST_AUTO_APPROVE",
+        "false",
+        "Approve the Wochenrückblick right after it is built, without an editor's review.",
+    ),
+    Var("DEPESCHE_DIGEST_MIN_TOPICS", "5", "Topics the Wochenrückblick keeps at least (if any)."),
+    Var("DEPESCHE_DIGEST_MAX_TOPICS", "7", "Topics the Wochenrückblick keeps at most."),
+    Var(
+        "DEPESCHE_SUMMARY_URL",
+        "",
+        "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) that writes the "
+        "topic summaries; empty: extractive summaries (offline).",
+    ),
+    Var("DEPESCHE_SUMMARY_MODEL", "", "Model name sent to DEPESCHE_SUMMARY_URL."),
+    Var("DEPESCHE_SUMMARY_API_KEY", "", "Bearer token for DEPESCHE_SUMMARY_URL (if it needs one)."),
+    Var(
+        "DEPESCHE_SUMMARY_TIMEOUT",
+        "20",
+        "Seconds to wait for DEPESCHE_SUMMARY_URL per topic before falling back to extractive.",
+    ),
 ]
 
 _DEFAULTS = {v.name: v.default for v in VARIABLES}

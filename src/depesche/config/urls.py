@@ -5,12 +5,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from depesche.digest import views as digest_views
 from depesche.newsroom import views as newsroom_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
+    path("zaehler/<int:article_id>.gif", digest_views.view_counter, name="view-counter"),
     path("", include("depesche.audience.urls")),
     path("", include("depesche.podcast.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -84,6 +84,16 @@ class ArticlePage(Page):
         _("Quellen/Agenturen"), max_length=255, blank=True, help_text=_("z. B. „dpa, Reuters“")
     )
     located = models.CharField(_("Ort"), max_length=120, blank=True)
+    # Editorial weighting for the Wochenrückblick only: readers never see it, so it is not part
+    # of the content fingerprint (services.article_fingerprint) and never moves "Aktualisiert".
+    top_topic = models.BooleanField(
+        _("Top-Thema"),
+        default=False,
+        help_text=_(
+            "Gehört zu den wichtigsten Themen der Woche: Der Wochenrückblick stellt das Thema "
+            "dieses Artikels nach vorn."
+        ),
+    )
 
     # Kept in sync on save and publish; never edited by hand.
     section = models.ForeignKey(
@@ -111,6 +121,7 @@ class ArticlePage(Page):
                 FieldPanel("byline"),
                 FieldPanel("source_credit"),
                 FieldPanel("located"),
+                FieldPanel("top_topic"),
             ],
             heading=_("Metadaten"),
         ),

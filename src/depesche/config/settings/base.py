@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "depesche.audience",
     "depesche.delivery",
     "depesche.podcast",
+    "depesche.audio",
+    "depesche.digest",
     "depesche.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -183,10 +185,29 @@ ALERT_MAX_AGE_HOURS = env.get_int("DEPESCHE_ALERT_MAX_AGE_HOURS")
 ALERT_DAILY_AT = env.get_clock("DEPESCHE_ALERT_DAILY_AT")
 ALERT_WEEKLY_AT = env.get_weekday_clock("DEPESCHE_ALERT_WEEKLY_AT")
 
+# Speech: articles are read aloud after publication (DEPESCHE_ARTICLE_AUDIO); eSpeak NG speaks
+# unless a Piper voice model is configured.
+ARTICLE_AUDIO = env.get_bool("DEPESCHE_ARTICLE_AUDIO")
+PIPER_MODEL = env.get_str("DEPESCHE_PIPER_MODEL").strip()
+PIPER_BINARY = env.get_str("DEPESCHE_PIPER_BINARY").strip() or "piper"
+
+# Wochenrückblick: built weekly at (weekday, time) Berlin time for the 7 days up to then; topics
+# kept (at least, at most); summary length; optional OpenAI-compatible summariser.
+DIGEST_AT = env.get_weekday_clock("DEPESCHE_DIGEST_AT")
+DIGEST_AUTO_APPROVE = env.get_bool("DEPESCHE_DIGEST_AUTO_APPROVE")
+DIGEST_MIN_TOPICS = env.get_int("DEPESCHE_DIGEST_MIN_TOPICS")
+DIGEST_MAX_TOPICS = env.get_int("DEPESCHE_DIGEST_MAX_TOPICS")
+DIGEST_SUMMARY_MAX_CHARS = 600
+SUMMARY_URL = env.get_str("DEPESCHE_SUMMARY_URL").strip()
+SUMMARY_MODEL = env.get_str("DEPESCHE_SUMMARY_MODEL")
+SUMMARY_API_KEY = env.get_str("DEPESCHE_SUMMARY_API_KEY")
+SUMMARY_TIMEOUT = float(env.get_int("DEPESCHE_SUMMARY_TIMEOUT"))
+
 # Run by `depesche worker` in loops of their own, every N seconds: (callable path, interval).
 WORKER_LOOPS = [
     ("depesche.delivery.sending.work_once", 1.0),
     ("depesche.delivery.bundles.bundles_work_once", 30.0),
+    ("depesche.digest.services.digest_work_once", 30.0),
 ]
 
 # Run by `depesche worker` every N seconds: (task path, interval).

@@ -18,6 +18,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The email service's webhooks are routed (config/urls.py) only with a secret.
 ANYMAIL = {"WEBHOOK_SECRET": ["anymail-test:geheim"]}
+# Publishing would synthesise speech in every test that runs on-commit callbacks; the audio
+# tests (tests/audio/) switch it on.
+ARTICLE_AUDIO = False
 
 # SQLite tests run on a file, not Django's in-memory default: a worker started as a separate
 # process (tests/delivery/test_reliability.py) must see the test database. One file per run.

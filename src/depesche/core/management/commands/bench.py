@@ -1,4 +1,4 @@
-"""`depesche bench fanout …`: benchmarks that print their figures (JSON with --json)."""
+"""`depesche bench fanout|podcast …`: benchmarks that print their figures (JSON with --json)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,19 @@ class Command(BaseCommand):
         )
         fanout.add_argument("--json", action="store_true", help="print one JSON object")
         fanout.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+        podcast = commands.add_parser(
+            "podcast",
+            help="Synthesise a fixed German text of about 1,000 words to MP3 and time it.",
+        )
+        podcast.add_argument(
+            "--words", type=_positive, default=None, help="use only the first N words"
+        )
+        podcast.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["benchmark"] == "podcast":
+            self.podcast(options)
+            return
         from depesche.bench import fanout
 
         opts = fanout.Options(
@@ -64,6 +75,24 @@ class Command(BaseCommand):
         try:
             result = fanout.run_inner(opts)
         except (RuntimeError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            for key, value in result.items():
+                self.stdout.write(f"{key}: {value}")
+
+    def podcast(self, options: dict[str, Any]) -> None:
+        from depesche.audio.errors import SynthesisError
+        from depesche.bench import podcast
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 10 == 0:
+                self.stderr.write(f"synthesised {done}/{total} (the last step is encoding)")
+
+        try:
+            result = podcast.run(max_words=options["words"], on_progress=progress)
+        except SynthesisError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result))

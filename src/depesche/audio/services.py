@@ -1,0 +1,102 @@
+"""Writes for article audio: make, store and retry the MP3 of an article."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from depesche.audio.engines import Engine
+from depesche.audio.errors import SynthesisError
+from depesche.audio.models import ArticleAudio
+from depesche.audio.script import Segment
+from depesche.audio.synthesis import Progress, synthesize
+from depesche.newsroom.models import ArticlePage
+
+logger = logging.getLogger(__name__)
+
+
+def article_script(article: ArticlePage) -> list[Segment]:
+    """What "Artikel anhören" reads: headline, teaser, body (subheadings and quotes included)."""
+    text = "\n".join(part for part in (article.teaser, article.body_text()) if part)
+    return [Segment(title=article.title, text=text)]
+
+
+def _fingerprint(article: ArticlePage, script: list[Segment]) -> str:
+    if article.content_fingerprint:
+        return article.content_fingerprint
+    raw = "\n".join(f"{segment.title}\n{segment.text}" for segment in script)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def article_audio_build(
+    *,
+    article_id: int,
+    engine: Engine | None = None,
+    force: bool = False,
+    on_progress: Progress | None = None,
+) -> ArticleAudio | None:
+    """Synthesise the live article's audio and store the MP3.
+
+    Idempotent: when audio for the same content fingerprint is ready, nothing happens (unless
+    `force`). Returns None when the article is no longer live. A failed synthesis never raises:
+    it is logged and stored (status failed, the error text) so that it can be retried; the
+    previous MP3, if any, is then no longer shown.
+    """
+    article = ArticlePage.objects.live().filter(pk=article_id).first()
+    if article is None:
+        return None
+    script = article_script(article)
+    fingerprint = _fingerprint(article, script)
+    audio, _ = ArticleAudio.objects.get_or_create(article=article)
+    if audio.is_ready and audio.fingerprint == fingerprint and not force:
+        return audio
+    try:
+        result = synthesize(script, engine=engine, on_progress=on_progress)
+    except SynthesisError as exc:
+        logger.warning("audio for article %s failed: %s", article_id, exc)
+        audio.status = ArticleAudio.Status.FAILED
+        audio.error = str(exc)
+        audio.fingerprint = fingerprint
+        audio.save(update_fields=["status", "error", "fingerprint", "updated_at"])
+        return audio
+    old_name = audio.file.name if audio.file else ""
+    with transaction.atomic():
+        audio.file.save(
+            f"article-{article.pk}-{fingerprint[:12]}.mp3", ContentFile(result.mp3), save=False
+        )
+        audio.duration_s = round(result.duration_s, 2)
+        audio.status = ArticleAudio.Status.READY
+        audio.error = ""
+        audio.fingerprint = fingerprint
+        audio.engine = result.engine
+        audio.save()
+    if old_name and old_name != audio.file.name:
+        audio.file.storage.delete(old_name)
+    return audio
+
+
+def article_audio_retry(*, article_id: int | None = None) -> list[int]:
+    """Queue synthesis again for failed audio and live articles without audio (or one article).
+
+    One named article is made again even when its audio is ready. Returns the article ids
+    queued (after the transaction commits); the worker does the work.
+    """
+    from depesche.audio.tasks import article_audio_task
+
+    if article_id is not None:
+        ids = [article_id]
+    else:
+        failed = ArticleAudio.objects.filter(status=ArticleAudio.Status.FAILED)
+        missing = ArticlePage.objects.live().filter(audio__isnull=True)
+        ids = sorted(
+            {*failed.values_list("article_id", flat=True), *missing.values_list("pk", flat=True)}
+        )
+    force = article_id is not None
+    for pk in ids:
+        transaction.on_commit(
+            lambda pk=pk: article_audio_task.enqueue(article_id=pk, force=force)  # type: ignore[misc]
+        )
+    return ids

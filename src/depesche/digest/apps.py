@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DigestConfig(AppConfig):
+    name = "depesche.digest"
+    label = "digest"
+    verbose_name = _("Wochenrückblick")
+
+    def ready(self) -> None:
+        from wagtail.permissions import register_permission_policy
+
+        from depesche.digest.models import Digest
+        from depesche.digest.permissions import DigestPermissionPolicy
+
+        # Before any admin view asks, or Wagtail creates its default policy for the model.
+        register_permission_policy(Digest, DigestPermissionPolicy(Digest))

@@ -1,0 +1,115 @@
+"""The weekly Wochenrückblick (Digest with its ranked topics) and the cookie-less view counter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from depesche.newsroom.models import ArticlePage
+
+
+class ArticleViews(models.Model):
+    """Reads of one article on one Berlin calendar day. Nothing else: no IP address, no cookie,
+    no user agent, no identifier of any kind (see README, "View counter")."""
+
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Artikelaufrufe")
+        verbose_name_plural = _("Artikelaufrufe")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="digest_views_article_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.count}"
+
+
+class Digest(ClusterableModel):
+    """One week's Wochenrückblick: built as a draft, reviewed and approved by editors."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        APPROVED = "approved", _("Freigegeben")
+        SENT = "sent", _("Versendet")
+
+    week = models.CharField(
+        _("Woche"), max_length=8, unique=True, help_text=_("ISO-Kalenderwoche, z. B. 2026-W47")
+    )
+    period_start = models.DateTimeField(_("Zeitraum von"))
+    period_end = models.DateTimeField(_("Zeitraum bis"))
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("Erstellt"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("Freigegeben am"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Freigegeben von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    auto_approved = models.BooleanField(_("Automatisch freigegeben"), default=False)
+    build_log = models.TextField(_("Protokoll"), blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("week", read_only=True),
+                FieldPanel("status", read_only=True),
+                FieldPanel("period_start", read_only=True),
+                FieldPanel("period_end", read_only=True),
+                FieldPanel("approved_at", read_only=True),
+            ],
+            heading=_("Woche"),
+        ),
+        InlinePanel("topics", heading=_("Themen"), label=_("Thema")),
+        FieldPanel("build_log", read_only=True),
+    ]
+
+    class Meta:
+        verbose_name = _("Wochenrückblick")
+        verbose_name_plural = _("Wochenrückblicke")
+        ordering = ["-period_end"]
+        permissions = [("approve_digest", _("Wochenrückblick freigeben"))]
+
+    def __str__(self) -> str:
+        return str(_("Wochenrückblick %(week)s") % {"week": self.week})
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved or sent: the topics are final."""
+        return self.status != self.Status.DRAFT
+
+
+class DigestTopic(Orderable, ClusterableModel):
+    """One topic of a digest: a headline, a short summary and the articles it stands for.
+
+    Clusterable itself so that its articles (a parental many-to-many) are saved together with
+    the digest's inline forms in the admin."""
+
+    digest = ParentalKey(Digest, on_delete=models.CASCADE, related_name="topics")
+    headline = models.CharField(_("Überschrift"), max_length=255)
+    summary = models.TextField(_("Zusammenfassung"))
+    articles = ParentalManyToManyField(
+        ArticlePage, verbose_name=_("Artikel"), blank=True, related_name="+"
+    )
+    score = models.FloatField(_("Gewicht"), default=0.0, editable=False)
+
+    panels = [FieldPanel("headline"), FieldPanel("summary"), FieldPanel("articles")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Thema")
+        verbose_name_plural = _("Themen")
+
+    def __str__(self) -> str:
+        return self.headline

@@ -1,0 +1,67 @@
+"""Reads for the Wochenrückblick: the period's articles with their reads, choices for editors."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet, Sum
+
+from depesche.digest.grouping import ArticleDoc
+from depesche.digest.models import ArticleViews, Digest, DigestTopic
+from depesche.digest.weeks import BERLIN
+from depesche.newsroom.models import ArticlePage
+
+
+def articles_published(*, start: datetime, end: datetime) -> QuerySet[ArticlePage]:
+    """Live articles first published in [start, end), oldest first."""
+    return (
+        ArticlePage.objects.live()
+        .filter(first_published_at__gte=start, first_published_at__lt=end)
+        .order_by("first_published_at", "pk")
+    )
+
+
+def views_by_article(*, article_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Reads per article on the Berlin days the period touches; one GROUP BY."""
+    first = start.astimezone(BERLIN).date()
+    last = (end - timedelta(microseconds=1)).astimezone(BERLIN).date()
+    rows = (
+        ArticleViews.objects.filter(article_id__in=article_ids, day__gte=first, day__lte=last)
+        .values("article_id")
+        .annotate(total=Sum("count"))
+    )
+    return {row["article_id"]: row["total"] for row in rows}
+
+
+def article_docs(*, start: datetime, end: datetime) -> list[ArticleDoc]:
+    """What grouping needs of each article of the period: texts, tags, flag and reads.
+    Three queries whatever the number of articles (pages, tags, reads)."""
+    articles = list(articles_published(start=start, end=end).prefetch_related("tags"))
+    views = views_by_article(article_ids=[a.pk for a in articles], start=start, end=end)
+    return [
+        ArticleDoc(
+            id=article.pk,
+            headline=article.title,
+            teaser=article.teaser,
+            body=article.body_text(),
+            tags=frozenset(tag.name for tag in article.tags.all()),
+            published_at=article.first_published_at,
+            top_topic=article.top_topic,
+            views=views.get(article.pk, 0),
+        )
+        for article in articles
+    ]
+
+
+def article_choices(*, digest: Digest) -> QuerySet[ArticlePage]:
+    """Articles an editor may attach to a topic: the period's live ones, and any already
+    attached (so an article unpublished since stays visible instead of silently dropping)."""
+    chosen = []
+    if digest.pk:
+        rows = DigestTopic.objects.filter(digest=digest).values_list("articles", flat=True)
+        chosen = [pk for pk in rows if pk is not None]
+    query = Q(live=True, first_published_at__gte=digest.period_start)
+    query &= Q(first_published_at__lt=digest.period_end)
+    if chosen:
+        query |= Q(pk__in=chosen)
+    return ArticlePage.objects.filter(query).order_by("-first_published_at")
