@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 import pytest
@@ -104,23 +103,26 @@ def test_a_week_that_has_not_ended_is_refused(db):
 
 
 def test_approve_records_who_and_when_and_calls_the_hook_after_commit(
-    week_articles, django_user_model, django_capture_on_commit_callbacks, caplog
+    week_articles, django_user_model, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from depesche.digest import services
+
+    called = []
+    monkeypatch.setattr(services, "digest_on_approved", called.append)
     digest = digest_build(week=WEEK, now=AFTER)
     editor = django_user_model.objects.create_user("chefin", password="x")
-    with (
-        caplog.at_level(logging.INFO, logger="depesche.digest.services"),
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-    ):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         approved = digest_approve(digest=digest, user=editor)
+    assert called == []  # not before the commit
     assert len(callbacks) == 1
+    callbacks[0]()
+    assert [d.pk for d in called] == [digest.pk]
     stored = Digest.objects.get(pk=digest.pk)
     assert stored.status == Digest.Status.APPROVED
     assert stored.approved_by == editor
     assert stored.approved_at is not None
     assert stored.auto_approved is False
     assert approved.status == Digest.Status.APPROVED
-    assert "not wired up yet" in caplog.text
     with pytest.raises(DigestLocked):
         digest_approve(digest=stored, user=editor)
 

@@ -75,3 +75,33 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id} ← {self.article_id} ({self.status})"
+
+
+class DigestMail(models.Model):
+    """The Wochenrückblick's outbox: one row per (reader, digest), sent by the same workers,
+    with the same claims, retries and suppression as tag alerts."""
+
+    digest = models.ForeignKey("digest.Digest", on_delete=models.CASCADE, related_name="mails")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="digest_mails"
+    )
+    status = models.CharField(
+        max_length=20, choices=Delivery.Status.choices, default=Delivery.Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("Wochenrückblick-Zustellung")
+        verbose_name_plural = _("Wochenrückblick-Zustellungen")
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "subscriber"], name="one_mail_per_digest")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} ← digest {self.digest_id} ({self.status})"

@@ -28,6 +28,8 @@ POLICY = SMTP.clone(cte_type="8bit", max_line_length=998)
 MARK = "@@DEPESCHE-{}@@"
 FIELDS = ("TO", "MSGID", "TAGS", "TAGSHTML", "PREFS", "UNSUB", "UNSUBMAIL")
 BODY_FIELDS = ("TAGS", "TAGSHTML", "PREFS", "UNSUB")
+# The unsubscribe list of the Wochenrückblick (audience.services.list_unsubscribe).
+WEEKLY_LIST = "wochenrueckblick"
 COMMON_HEADERS = {
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     "Auto-Submitted": "auto-generated",
@@ -86,22 +88,26 @@ class Recipient:
     matched_slugs: str
 
 
-class PreparedAlert:
-    """One article's alert as MIME bytes with placeholders for the per-reader parts."""
+class Prepared:
+    """One message for many readers as MIME bytes with placeholders for the per-reader parts.
 
-    def __init__(self, article: ArticlePage) -> None:
-        self.article_id = article.pk
+    Subclasses give the template context, subject, Message-ID and unsubscribe list."""
+
+    template_name = ""
+    required: tuple[str, ...] = FIELDS
+
+    def __init__(self, *, key: int, subject: str, context: dict[str, object]) -> None:
+        self.key = key
         context = {
             "site_name": settings.SITE_NAME,
-            "tags_html": _mark("TAGSHTML"),
-            "article": article,
-            "article_url": settings.BASE_URL + article.url,
             "tags": _mark("TAGS"),
+            "tags_html": _mark("TAGSHTML"),
             "preference_url": _mark("PREFS"),
             "unsubscribe_url": _mark("UNSUB"),
+            **context,
         }
         message = EmailMessage(policy=POLICY)
-        message["Subject"] = f"{article.title}"
+        message["Subject"] = subject
         message["From"] = settings.DEFAULT_FROM_EMAIL
         message["To"] = _mark("TO")
         message["Date"] = formatdate(localtime=False)
@@ -109,30 +115,37 @@ class PreparedAlert:
         message["List-Unsubscribe"] = f"<{_mark('UNSUB')}>, <mailto:{_mark('UNSUBMAIL')}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["Auto-Submitted"] = "auto-generated"
-        text = _wrap(render_to_string("delivery/email/alert.txt", context))
-        html = _wrap(render_to_string("delivery/email/alert.html", context))
+        text = _wrap(render_to_string(f"delivery/email/{self.template_name}.txt", context))
+        html = _wrap(render_to_string(f"delivery/email/{self.template_name}.html", context))
         message.set_content(text, cte="8bit")
         message.add_alternative(html, subtype="html", cte="8bit")
-        self.subject, self.text, self.html = article.title, text, html
+        self.subject, self.text, self.html = subject, text, html
         self.template = message.as_bytes()
         self.marks = {name: _mark(name).encode() for name in FIELDS}
         # Token links resolved once, with the token's place kept for str.format.
         self.prefs_url = _link_format("audience:preference-link")
         self.unsub_url = _link_format("audience:one-click")
         self.unsub_mailto = settings.UNSUBSCRIBE_MAILTO
-        for name in FIELDS:
+        for name in self.required:
             if _mark(name).encode() not in self.template:
                 raise ValueError(f"placeholder {name} lost in the prepared message")
+
+    def message_id(self, recipient: Recipient) -> str:
+        raise NotImplementedError
+
+    def list_id(self, recipient: Recipient) -> str:
+        raise NotImplementedError
 
     def values(self, recipient: Recipient) -> dict[str, str]:
         """The per-reader parts (URLs from prefixes resolved once, not from reverse(): this
         runs a million times for a big fan-out)."""
-        list_id = f"thema:{recipient.matched_slugs}"
-        token = make_token("unsubscribe", {"s": recipient.subscriber_id, "l": list_id})
+        token = make_token(
+            "unsubscribe", {"s": recipient.subscriber_id, "l": self.list_id(recipient)}
+        )
         prefs = make_token("prefs", recipient.subscriber_id)
         return {
             "TO": recipient.email,
-            "MSGID": message_id(article_id=self.article_id, subscriber_id=recipient.subscriber_id),
+            "MSGID": self.message_id(recipient),
             "TAGS": recipient.matched_tags,
             "TAGSHTML": escape(recipient.matched_tags),
             "PREFS": self.prefs_url.format(prefs),
@@ -193,3 +206,47 @@ class PreparedAlert:
         message.merge_data = merge_data  # type: ignore[attr-defined]
         message.merge_headers = merge_headers  # type: ignore[attr-defined]
         return message
+
+
+class PreparedAlert(Prepared):
+    """One article's tag alert."""
+
+    template_name = "alert"
+
+    def __init__(self, article: ArticlePage) -> None:
+        self.article_id = article.pk
+        super().__init__(
+            key=article.pk,
+            subject=article.title,
+            context={"article": article, "article_url": settings.BASE_URL + article.url},
+        )
+
+    def message_id(self, recipient: Recipient) -> str:
+        return message_id(article_id=self.article_id, subscriber_id=recipient.subscriber_id)
+
+    def list_id(self, recipient: Recipient) -> str:
+        return f"thema:{recipient.matched_slugs}"
+
+
+def digest_message_id(*, digest_id: int, subscriber_id: int) -> str:
+    """Deterministic per (reader, digest)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "depesche.invalid"
+    key = settings.SECRET_KEY.encode()
+    tag = hmac.new(key, f"digest:{digest_id}:{subscriber_id}".encode(), hashlib.sha256)
+    return f"digest.{digest_id}.{subscriber_id}.{tag.hexdigest()[:12]}@{domain}"
+
+
+class PreparedDigest(Prepared):
+    """One week's Wochenrückblick mail: its topics, links and the podcast episode."""
+
+    template_name = "digest"
+    required = ("TO", "MSGID", "PREFS", "UNSUB", "UNSUBMAIL")
+
+    def __init__(self, *, digest_id: int, subject: str, context: dict[str, object]) -> None:
+        super().__init__(key=digest_id, subject=subject, context=context)
+
+    def message_id(self, recipient: Recipient) -> str:
+        return digest_message_id(digest_id=self.key, subscriber_id=recipient.subscriber_id)
+
+    def list_id(self, recipient: Recipient) -> str:
+        return WEEKLY_LIST

@@ -21,6 +21,7 @@ import smtplib
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes
@@ -35,8 +36,8 @@ from django.utils import timezone
 
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.config.email import service_name
-from depesche.delivery.models import Delivery
-from depesche.delivery.rendering import POLICY, PreparedAlert, Recipient
+from depesche.delivery.models import Delivery, DigestMail
+from depesche.delivery.rendering import POLICY, Prepared, PreparedAlert, Recipient
 from depesche.delivery.services import deliveries_cancel_for_subscriber, fanouts_resume
 from depesche.newsroom.models import ArticlePage
 
@@ -74,7 +75,7 @@ class Claimed:
     database thread more than sending does."""
 
     delivery_id: int
-    article_id: int
+    key: int  # the article (alerts) or the digest (Wochenrückblick) of the message
     subscriber_id: int
     email: str
     active: bool
@@ -82,15 +83,39 @@ class Claimed:
     matched_slugs: str
 
 
-def claim(*, limit: int) -> list[Claimed]:
-    """Take up to `limit` due instant alerts for this worker, oldest first."""
+@dataclass(frozen=True)
+class Outbox:
+    """A table of deliveries the workers send: tag alerts or the Wochenrückblick."""
+
+    model: Any  # Delivery or DigestMail
+    key: str  # the field naming what is sent: "article" or "digest"
+    due: dict[str, Any]
+    prepare: Callable[[int], Prepared]
+    tagged: bool  # rows name the reader's matching tags
+
+
+def _prepare_alert(article_id: int) -> Prepared:
+    return PreparedAlert(ArticlePage.objects.get(pk=article_id))
+
+
+def _prepare_digest(digest_id: int) -> Prepared:
+    from depesche.digest.mailing import prepared_digest
+
+    return prepared_digest(digest_id)
+
+
+ALERTS = Outbox(Delivery, "article", {"kind": TagFollow.Frequency.INSTANT}, _prepare_alert, True)
+DIGESTS = Outbox(DigestMail, "digest", {}, _prepare_digest, False)
+
+
+def claim(*, limit: int, outbox: Outbox = ALERTS) -> list[Claimed]:
+    """Take up to `limit` due deliveries of `outbox` for this worker, oldest first."""
+    model = outbox.model
     now = timezone.now()
     with transaction.atomic():
         due = (
-            Delivery.objects.filter(
-                status=Delivery.Status.PENDING,
-                kind=TagFollow.Frequency.INSTANT,
-                next_attempt_at__lte=now,
+            model.objects.filter(
+                status=Delivery.Status.PENDING, next_attempt_at__lte=now, **outbox.due
             )
             .order_by("next_attempt_at", "pk")
             .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
@@ -99,29 +124,27 @@ def claim(*, limit: int) -> list[Claimed]:
         ids = list(due)
         if not ids:
             return []
-        Delivery.objects.filter(pk__in=ids).update(
+        model.objects.filter(pk__in=ids).update(
             status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-    rows = Delivery.objects.filter(pk__in=ids).values_list(
-        "pk",
-        "article_id",
-        "subscriber_id",
-        "subscriber__email",
-        "subscriber__status",
-        "matched_tags",
-        "matched_slugs",
-    )
+    fields = ["pk", f"{outbox.key}_id", "subscriber_id", "subscriber__email", "subscriber__status"]
+    if outbox.tagged:
+        fields += ["matched_tags", "matched_slugs"]
+    rows = model.objects.filter(pk__in=ids).values_list(*fields)
     return [
-        Claimed(pk, article, subscriber, email, status == Subscriber.Status.ACTIVE, tags, slugs)
-        for pk, article, subscriber, email, status, tags, slugs in rows
+        Claimed(pk, key, subscriber, email, status == Subscriber.Status.ACTIVE, *(tags or ["", ""]))
+        for pk, key, subscriber, email, status, *tags in rows
     ]
 
 
 def release_stale_claims(*, now=None) -> int:  # type: ignore[no-untyped-def]
     """Rows a dead worker left in "sending" go back to the queue."""
     cutoff = (now or timezone.now()) - CLAIM_LEASE
-    return Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=cutoff).update(
-        status=Delivery.Status.PENDING, claimed_at=None
+    return sum(
+        model.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=cutoff).update(
+            status=Delivery.Status.PENDING, claimed_at=None
+        )
+        for model in (Delivery, DigestMail)
     )
 
 
@@ -255,31 +278,31 @@ def _by_code(code: int, message: bytes | str) -> tuple[str, str]:
     return ("bounced" if 500 <= code < 600 else "retry"), f"{code} {text}"
 
 
-def record(outcome: Outcome) -> None:
+def record(outcome: Outcome, model: Any = Delivery) -> None:
     """Write what happened to a chunk of deliveries (few statements, whatever the size)."""
     now = timezone.now()
     with transaction.atomic():
         if outcome.sent:
-            Delivery.objects.filter(pk__in=outcome.sent).update(
+            model.objects.filter(pk__in=outcome.sent).update(
                 status=Delivery.Status.SENT, sent_at=now, claimed_at=None, last_error=""
             )
         for delivery_id, error in outcome.retry:
-            row = Delivery.objects.filter(pk=delivery_id).values("attempts").first()
+            row = model.objects.filter(pk=delivery_id).values("attempts").first()
             if row is None:
                 continue
             if row["attempts"] >= settings.ALERT_MAX_ATTEMPTS:
-                Delivery.objects.filter(pk=delivery_id).update(
+                model.objects.filter(pk=delivery_id).update(
                     status=Delivery.Status.FAILED, claimed_at=None, last_error=error
                 )
             else:
-                Delivery.objects.filter(pk=delivery_id).update(
+                model.objects.filter(pk=delivery_id).update(
                     status=Delivery.Status.PENDING,
                     claimed_at=None,
                     last_error=error,
                     next_attempt_at=now + backoff(row["attempts"]),
                 )
         for delivery_id, subscriber_id, error in outcome.bounced:
-            Delivery.objects.filter(pk=delivery_id).update(
+            model.objects.filter(pk=delivery_id).update(
                 status=Delivery.Status.BOUNCED, claimed_at=None, last_error=error
             )
             # A hard bounce suppresses the address: nothing is ever sent to it again.
@@ -291,7 +314,7 @@ def record(outcome: Outcome) -> None:
 class Job:
     """Readers of one article for one sender: one reader, or a batch for an email service."""
 
-    prepared: PreparedAlert
+    prepared: Prepared
     rows: list[tuple[int, Recipient]]  # (delivery id, reader)
 
 
@@ -392,38 +415,43 @@ class SenderPool:
             thread.join()
 
 
-def _dispatch(pool: SenderPool, rows: list[Claimed], prepared: dict[int, PreparedAlert]) -> int:
+def _dispatch(
+    pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepared], outbox: Outbox
+) -> int:
     """Queue claimed rows for the senders; rows of readers no longer active are cancelled."""
-    for article_id in {row.article_id for row in rows} - set(prepared):
-        prepared[article_id] = PreparedAlert(ArticlePage.objects.get(pk=article_id))
+    for key in {row.key for row in rows} - set(prepared):
+        prepared[key] = outbox.prepare(key)
     inactive = [row.delivery_id for row in rows if not row.active]
     if inactive:
         # Unsubscribed or suppressed since the fan-out: never send.
-        Delivery.objects.filter(pk__in=inactive).update(
+        outbox.model.objects.filter(pk__in=inactive).update(
             status=Delivery.Status.CANCELLED, claimed_at=None
         )
-    by_article: dict[int, list[tuple[int, Recipient]]] = {}
+    by_key: dict[int, list[tuple[int, Recipient]]] = {}
     for row in rows:
         if row.active:
             recipient = Recipient(row.subscriber_id, row.email, row.matched_tags, row.matched_slugs)
-            by_article.setdefault(row.article_id, []).append((row.delivery_id, recipient))
+            by_key.setdefault(row.key, []).append((row.delivery_id, recipient))
     size = BATCH_SIZE if pool.field else SMTP_JOB
     queued = 0
-    for article_id, readers in by_article.items():
+    for key, readers in by_key.items():
         for i in range(0, len(readers), size):
-            pool.jobs.put(Job(prepared[article_id], readers[i : i + size]))
+            pool.jobs.put(Job(prepared[key], readers[i : i + size]))
         queued += len(readers)
     return queued
 
 
-def send_due(*, batch_size: int = 500, connections: int | None = None) -> int:
-    """Claim and send due instant alerts until none are due; returns messages sent.
+def send_due(
+    *, batch_size: int = 500, connections: int | None = None, outbox: Outbox = ALERTS
+) -> int:
+    """Claim and send due instant alerts (or Wochenrückblick mails) until none are due;
+    returns messages sent.
 
     The next batch is claimed while the senders still work on the last one, so the
     connections never idle while there is work.
     """
     pool = SenderPool(connections or settings.ALERT_SMTP_CONNECTIONS)
-    prepared: dict[int, PreparedAlert] = {}
+    prepared: dict[int, Prepared] = {}
     outcome = Outcome()
     sent = outstanding = 0
     drained = False
@@ -431,9 +459,9 @@ def send_due(*, batch_size: int = 500, connections: int | None = None) -> int:
     try:
         while True:
             if not drained and outstanding < batch_size:
-                rows = claim(limit=batch_size)
+                rows = claim(limit=batch_size, outbox=outbox)
                 drained = not rows
-                outstanding += _dispatch(pool, rows, prepared)
+                outstanding += _dispatch(pool, rows, prepared, outbox)
             if outstanding == 0:
                 if drained:
                     return sent
@@ -441,24 +469,24 @@ def send_due(*, batch_size: int = 500, connections: int | None = None) -> int:
             outstanding -= pool.collect(outcome, timeout=FLUSH_SECONDS)
             now = time.monotonic()
             if len(outcome) >= FLUSH_EVERY or not outstanding or now - last_flush > FLUSH_SECONDS:
-                record(outcome)
+                record(outcome, outbox.model)
                 pool.recorded(len(outcome))
                 sent += len(outcome.sent)
                 outcome, last_flush = Outcome(), now
     finally:
         pool.close()
         if len(outcome):
-            record(outcome)  # what went out is written down, even when the loop failed
+            record(outcome, outbox.model)  # what went out is written down, even on failure
         # Sent since the last collect: written by the next flush of this loop or, after a
         # crash, resent once the lease ends (bounded by UNRECORDED_MAX).
         leftover = Outcome()
         pool.collect(leftover, timeout=0)
         if len(leftover):
-            record(leftover)
+            record(leftover, outbox.model)
 
 
 def work_once() -> int:
     """One round of the worker's delivery loop."""
     release_stale_claims()
     fanouts_resume()
-    return send_due()
+    return send_due() + send_due(outbox=DIGESTS)

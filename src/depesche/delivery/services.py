@@ -11,8 +11,8 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 from taggit.models import Tag
 
-from depesche.audience.models import Subscriber, TagFollow
-from depesche.delivery.models import ArticleAlert, Delivery
+from depesche.audience.models import Subscriber, Subscription, TagFollow
+from depesche.delivery.models import ArticleAlert, Delivery, DigestMail
 from depesche.newsroom.models import ArticlePage, ArticlePageTag
 
 logger = logging.getLogger(__name__)
@@ -163,10 +163,13 @@ def deliveries_cancel_for_article(*, article_id: int) -> int:
 def deliveries_cancel_for_subscriber(*, subscriber_id: int) -> int:
     """The reader is suppressed: nothing queued goes out. Failed rows too, or a later
     "retry failed" would put them back in the queue."""
-    return Delivery.objects.filter(
-        subscriber_id=subscriber_id,
-        status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED],
-    ).update(status=Delivery.Status.CANCELLED)
+    waiting = [Delivery.Status.PENDING, Delivery.Status.FAILED]
+    return sum(
+        model.objects.filter(subscriber_id=subscriber_id, status__in=waiting).update(
+            status=Delivery.Status.CANCELLED
+        )
+        for model in (Delivery, DigestMail)
+    )
 
 
 def deliveries_retry_failed(*, article_id: int | None = None) -> int:
@@ -180,3 +183,30 @@ def deliveries_retry_failed(*, article_id: int | None = None) -> int:
         next_attempt_at=timezone.now(),
         last_error="",
     )
+
+
+def digest_mails_enqueue(*, digest_id: int) -> int:
+    """One Wochenrückblick mail per active subscriber of it, written set-based; idempotent."""
+    subscription = Subscription._meta.db_table
+    subscriber = Subscriber._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {DigestMail._meta.db_table}
+                (digest_id, subscriber_id, status, attempts, next_attempt_at, created_at,
+                 last_error)
+            SELECT DISTINCT %(digest)s, s.id, %(pending)s, 0, %(now)s, %(now)s, ''
+            FROM {subscription} m JOIN {subscriber} s ON s.id = m.subscriber_id
+            WHERE m.purpose = %(purpose)s AND m.active = %(true)s AND s.status = %(active)s
+            ON CONFLICT (digest_id, subscriber_id) DO NOTHING
+            """,
+            {
+                "digest": digest_id,
+                "pending": Delivery.Status.PENDING.value,
+                "now": timezone.now(),
+                "purpose": Subscription.Purpose.WEEKLY.value,
+                "true": True,
+                "active": Subscriber.Status.ACTIVE.value,
+            },
+        )
+        return max(cursor.rowcount, 0)

@@ -220,17 +220,11 @@ def digest_approve(*, digest: Digest, user: Any | None, auto: bool = False) -> D
 
 
 def digest_on_approved(digest: Digest) -> None:
-    """HOOK — runs once after a digest's approval has been committed.
+    """Runs once after a digest's approval has been committed: the worker synthesises the
+    podcast episode and queues the email to every active subscriber (digest/publishing.py)."""
+    from depesche.digest.tasks import digest_publish_task
 
-    This is where the Wochenrückblick email (to every active subscriber, through the outbox)
-    and the podcast episode will be started. NOT IMPLEMENTED YET: for now it only logs; nothing
-    is sent and no audio is made.
-    """
-    logger.info(
-        "digest %s approved (%s topics); email and podcast are not wired up yet",
-        digest.week,
-        DigestTopic.objects.filter(digest=digest).count(),
-    )
+    digest_publish_task.enqueue(digest_id=digest.pk)
 
 
 # --- the weekly schedule ------------------------------------------------------------------------
