@@ -32,7 +32,9 @@ class ArticleAlert(models.Model):
         return f"alert {self.article_id}: {self.recipients}"
 
 
-class Delivery(models.Model):
+class OutboxRow(models.Model):
+    """What every outbox row has: its state in the workers' hands."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("wartend")
         SENDING = "sending", _("wird gesendet")
@@ -41,14 +43,6 @@ class Delivery(models.Model):
         BOUNCED = "bounced", _("unzustellbar")
         CANCELLED = "cancelled", _("storniert")
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
-    # The most frequent of the reader's matching follows: sofort beats täglich beats wöchentlich.
-    kind = models.CharField(max_length=20, choices=TagFollow.Frequency.choices)
-    # Names of the article's tags the reader follows, named in the mail ("Energie, Klima").
-    matched_tags = models.TextField()
-    # Their slugs, comma-separated: the mail's one-click unsubscribe ends exactly these follows.
-    matched_slugs = models.TextField(default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -58,6 +52,20 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(OutboxRow):
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
+    # The most frequent of the reader's matching follows: sofort beats täglich beats wöchentlich.
+    kind = models.CharField(max_length=20, choices=TagFollow.Frequency.choices)
+    # Names of the article's tags the reader follows, named in the mail ("Energie, Klima").
+    matched_tags = models.TextField()
+    # Their slugs, comma-separated: the mail's one-click unsubscribe ends exactly these follows.
+    matched_slugs = models.TextField(default="")
 
     class Meta:
         verbose_name = _("Zustellung")
@@ -77,7 +85,7 @@ class Delivery(models.Model):
         return f"{self.subscriber_id} ← {self.article_id} ({self.status})"
 
 
-class DigestMail(models.Model):
+class DigestMail(OutboxRow):
     """The Wochenrückblick's outbox: one row per (reader, digest), sent by the same workers,
     with the same claims, retries and suppression as tag alerts."""
 
@@ -85,15 +93,6 @@ class DigestMail(models.Model):
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="digest_mails"
     )
-    status = models.CharField(
-        max_length=20, choices=Delivery.Status.choices, default=Delivery.Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("Wochenrückblick-Zustellung")
