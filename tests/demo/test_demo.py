@@ -133,7 +133,9 @@ def test_demo_command_setup_is_repeatable(site_tree, settings, tmp_path):
     assert f"{records} created, 0 updated, 0 unchanged, 0 failed" in first
     assert f"{records}/{records} articles" in first
     ids = sorted(ArticlePage.objects.values_list("pk", flat=True))
-    assert len(ids) == records
+    # The imported articles plus the demo ads' one sponsored article (depesche.demo.ads).
+    assert len(ids) == records + 1
+    assert ArticlePage.objects.exclude(sponsor="").count() == 1
     assert (tmp_path / "static").is_dir()
 
     out = io.StringIO()

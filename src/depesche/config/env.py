@@ -166,6 +166,11 @@ VARIABLES: list[Var] = [
         "20",
         "Seconds to wait for DEPESCHE_SUMMARY_URL per topic before falling back to extractive.",
     ),
+    Var(
+        "DEPESCHE_ADS_BODY_AFTER_PARAGRAPH",
+        "3",
+        "The ad inside an article follows this paragraph; after the body when it has fewer.",
+    ),
 ]
 
 _DEFAULTS = {v.name: v.default for v in VARIABLES}

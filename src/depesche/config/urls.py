@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from depesche.api.urls import api_urls
 from depesche.digest import views as digest_views
 from depesche.newsroom import views as newsroom_views
 
@@ -15,6 +16,10 @@ urlpatterns = [
     path("zaehler/<int:article_id>.gif", digest_views.view_counter, name="view-counter"),
     path("", include("depesche.audience.urls")),
     path("", include("depesche.podcast.urls")),
+    path("", include("depesche.distribution.urls")),
+    path("", include("depesche.ads.urls")),
+    path("", include("depesche.sitesearch.urls")),
+    path("api/", api_urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

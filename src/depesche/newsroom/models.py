@@ -95,6 +95,18 @@ class ArticlePage(Page):
         ),
     )
 
+    # A sponsored article is advertising: every page and teaser showing it says "Anzeige". The
+    # label sits outside the content fingerprint: marking an article never moves "Aktualisiert".
+    sponsor = models.CharField(
+        _("Gesponsert von / Anzeige für"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Nur für bezahlte Inhalte: Name des Auftraggebers. Ausgefüllt erscheint der Artikel "
+            "überall mit dem Hinweis „Anzeige · <Name>“."
+        ),
+    )
+
     # Kept in sync on save and publish; never edited by hand.
     section = models.ForeignKey(
         SectionPage,
@@ -122,6 +134,7 @@ class ArticlePage(Page):
                 FieldPanel("source_credit"),
                 FieldPanel("located"),
                 FieldPanel("top_topic"),
+                FieldPanel("sponsor"),
             ],
             heading=_("Metadaten"),
         ),

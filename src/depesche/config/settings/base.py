@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "depesche.audience",
     "depesche.delivery",
     "depesche.podcast",
+    "depesche.distribution",
+    "depesche.ads",
+    "depesche.sitesearch",
+    "depesche.api",
     "depesche.audio",
     "depesche.digest",
     "depesche.demo",
@@ -53,6 +57,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anymail",
+    # Serves the API docs' Swagger UI from our static files instead of a CDN.
+    "ninja",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -161,7 +167,12 @@ PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
 # anymail itself would accept unauthenticated posts.
 ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET"), **_anymail}
 
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend; PostgreSQL stems with its German configuration, SQLite with our
+# Snowball prefix fallback (sitesearch/backend.py). After changing SEARCH_CONFIG: `depesche
+# update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "depesche.sitesearch.backend", "SEARCH_CONFIG": "german"}
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
@@ -202,6 +213,11 @@ SUMMARY_URL = env.get_str("DEPESCHE_SUMMARY_URL").strip()
 SUMMARY_MODEL = env.get_str("DEPESCHE_SUMMARY_MODEL")
 SUMMARY_API_KEY = env.get_str("DEPESCHE_SUMMARY_API_KEY")
 SUMMARY_TIMEOUT = float(env.get_int("DEPESCHE_SUMMARY_TIMEOUT"))
+
+# Ads: the in-article slot follows this paragraph (after the body when there are fewer); a
+# teaser list shows its native ad after this teaser (after the last of a shorter list).
+ADS_BODY_AFTER_PARAGRAPH = env.get_int("DEPESCHE_ADS_BODY_AFTER_PARAGRAPH")
+ADS_LIST_AFTER_TEASER = 4
 
 # Run by `depesche worker` in loops of their own, every N seconds: (callable path, interval).
 WORKER_LOOPS = [

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from depesche.demo.ads import demo_ads_ensure
 from depesche.demo.mailcatcher import MailCatcher
 from depesche.demo.services import date_shifter, demo_files, editor_ensure
 from depesche.newsroom.importing import import_files
@@ -94,6 +95,8 @@ class Command(BaseCommand):
             print_report(self, report)
             if report.failed:
                 raise CommandError("demo content could not be imported completely")
+        campaigns = demo_ads_ensure()
+        self.stdout.write(f"    {campaigns} ad campaigns (fictional advertisers)")
         self.stdout.write("4/4 Collecting static files …")
         call_command("collectstatic", interactive=False, verbosity=0)
 

@@ -1,0 +1,78 @@
+"""What the API returns: pydantic schemas (django-ninja), also the source of the OpenAPI schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class SectionRef(Schema):
+    slug: str
+    title: str
+
+
+class TagRef(Schema):
+    slug: str
+    name: str
+
+
+class ArticleOut(Schema):
+    id: int
+    url: str = Field(description="Absolute URL of the article page")
+    headline: str
+    teaser: str
+    section: SectionRef | None
+    tags: list[TagRef]
+    byline: str
+    published_at: datetime | None = Field(description="First publication")
+    updated_at: datetime | None = Field(description="Last change readers can see")
+    reading_minutes: int = Field(ge=1)
+
+
+class ArticleDetailOut(ArticleOut):
+    body_text: str = Field(description="The body as plain text, one block per line")
+    body_html: str = Field(description="The body as sanitised HTML (p, h2, h3, lists, links)")
+
+
+class ArticleList(Schema):
+    count: int = Field(ge=0, description="Articles matching the filters")
+    limit: int
+    offset: int
+    results: list[ArticleOut]
+
+
+class SectionOut(Schema):
+    id: int
+    slug: str
+    title: str
+    description: str
+    url: str
+    article_count: int = Field(ge=0)
+
+
+class SectionList(Schema):
+    count: int = Field(ge=0)
+    results: list[SectionOut]
+
+
+class TagOut(Schema):
+    slug: str
+    name: str
+    article_count: int = Field(ge=1)
+
+
+class TagList(Schema):
+    count: int = Field(ge=0)
+    limit: int
+    offset: int
+    results: list[TagOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]

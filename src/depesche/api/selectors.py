@@ -1,0 +1,79 @@
+"""Reads behind the API: only live articles, joins decided once (constant queries per request)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Max, Prefetch, QuerySet
+
+from depesche.newsroom.models import ArticlePage, ArticlePageTag, SectionPage
+
+
+def _with_relations(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    return articles.select_related("section").prefetch_related(
+        Prefetch("tagged_items", queryset=ArticlePageTag.objects.select_related("tag"))
+    )
+
+
+def articles_filtered(
+    *,
+    section: SectionPage | None = None,
+    tag_slug: str | None = None,
+    since: datetime | None = None,
+) -> QuerySet[ArticlePage]:
+    """Live articles, newest first publication first, filtered; with section and tags joined."""
+    articles = ArticlePage.objects.live()
+    if section is not None:
+        articles = articles.filter(section=section)
+    if tag_slug is not None:
+        articles = articles.filter(tagged_items__tag__slug=tag_slug)
+    if since is not None:
+        articles = articles.filter(first_published_at__gte=since)
+    return _with_relations(articles.order_by("-first_published_at", "-pk"))
+
+
+def newest_change(articles: QuerySet[ArticlePage]) -> datetime | None:
+    """The latest publication or visible update among `articles` (for Last-Modified)."""
+    row = articles.order_by().aggregate(
+        published=Max("last_published_at"), updated=Max("updated_at")
+    )
+    values = [value for value in row.values() if value is not None]
+    return max(values) if values else None
+
+
+def article_live(*, article_id: int) -> ArticlePage | None:
+    return _with_relations(ArticlePage.objects.live().filter(pk=article_id)).first()
+
+
+def section_by_slug(*, slug: str) -> SectionPage | None:
+    return SectionPage.objects.live().filter(slug=slug).first()
+
+
+def tag_exists(*, slug: str) -> bool:
+    return ArticlePageTag.objects.filter(tag__slug=slug).exists()
+
+
+def sections_with_counts() -> list[SectionPage]:
+    """Live sections in tree order, each with `article_count` (its live articles); two queries."""
+    # ArticlePage.section has no reverse accessor (related_name="+"): count grouped by section.
+    counts = dict(
+        ArticlePage.objects.live()
+        .order_by()
+        .values_list("section_id")
+        .annotate(count=Count("pk"))
+        .values_list("section_id", "count")
+    )
+    sections = list(SectionPage.objects.live().order_by("path"))
+    for section in sections:
+        section.article_count = counts.get(section.pk, 0)  # type: ignore[attr-defined]
+    return sections
+
+
+def tags_with_counts() -> QuerySet[ArticlePageTag]:
+    """Tags with at least one live article, as rows of slug, name and article_count."""
+    return (
+        ArticlePageTag.objects.filter(content_object__live=True)
+        .values("tag__slug", "tag__name")
+        .annotate(article_count=Count("content_object", distinct=True))
+        .order_by("tag__name", "tag__slug")
+    )

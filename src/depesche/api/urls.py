@@ -1,0 +1,16 @@
+from ninja import NinjaAPI
+
+from depesche.api.views import router
+
+api = NinjaAPI(
+    title="Depesche API",
+    version="1",
+    description=(
+        "Read-only JSON API of the published articles, sections (Ressorts) and tags. "
+        "Responses carry ETag and Last-Modified; send If-None-Match or If-Modified-Since to "
+        "get 304 Not Modified."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", router)
+api_urls = api.urls

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from depesche.distribution import feeds, views
+
+app_name = "distribution"
+
+urlpatterns = [
+    path("feeds/rss.xml", feeds.LatestFeed(), name="latest-rss"),
+    path("feeds/atom.xml", feeds.LatestAtomFeed(), name="latest-atom"),
+    path("feeds/ressort/<slug:slug>/rss.xml", feeds.SectionFeed(), name="section-rss"),
+    path("feeds/ressort/<slug:slug>/atom.xml", feeds.SectionAtomFeed(), name="section-atom"),
+    path("feeds/thema/<str:slug>/rss.xml", feeds.TagFeed(), name="tag-rss"),
+    path("feeds/thema/<str:slug>/atom.xml", feeds.TagAtomFeed(), name="tag-atom"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("sitemap-news.xml", views.news_sitemap, name="sitemap-news"),
+    path("robots.txt", views.robots_txt, name="robots"),
+]

@@ -1,0 +1,123 @@
+"""Which campaign a slot shows: targeting, schedule, priority, weight, house-ad fallback."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from taggit.models import Tag
+
+from depesche.ads.selectors import ASIDE, LIST, campaign_choose, campaigns_eligible
+from tests.ads.conftest import make_campaign
+from tests.factories import make_image
+
+
+def names(campaigns) -> set[str]:
+    return {c.name for c in campaigns}
+
+
+def test_targeting_by_section_tag_and_untargeted(site_tree):
+    politik, wirtschaft = site_tree.sections["Politik"], site_tree.sections["Wirtschaft"]
+    energie = Tag.objects.create(name="Energie", slug="energie")
+    rente = Tag.objects.create(name="Rente", slug="rente")
+    make_campaign(name="überall")
+    make_campaign(name="politik", sections=[politik])
+    make_campaign(name="energie", tags=[energie])
+
+    assert names(campaigns_eligible()) == {"überall"}
+    assert names(campaigns_eligible(section_id=politik.pk)) == {"überall", "politik"}
+    assert names(campaigns_eligible(section_id=wirtschaft.pk)) == {"überall"}
+    assert names(campaigns_eligible(tag_ids=[energie.pk])) == {"überall", "energie"}
+    assert names(campaigns_eligible(tag_ids=[rente.pk])) == {"überall"}
+    assert names(campaigns_eligible(section_id=politik.pk, tag_ids=[energie.pk, rente.pk])) == {
+        "überall",
+        "politik",
+        "energie",
+    }
+
+
+def test_schedule_and_active_flag(db):
+    now = timezone.now()
+    make_campaign(
+        name="läuft", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1)
+    )
+    make_campaign(
+        name="später", starts_at=now + timedelta(minutes=1), ends_at=now + timedelta(days=1)
+    )
+    make_campaign(
+        name="vorbei", starts_at=now - timedelta(days=2), ends_at=now - timedelta(seconds=1)
+    )
+    make_campaign(name="offen", starts_at=now - timedelta(days=2), ends_at=None)
+    make_campaign(name="aus", active=False)
+
+    assert names(campaigns_eligible(now=now)) == {"läuft", "offen"}
+    # At the start moment it runs; at the end moment it no longer does.
+    later = now + timedelta(minutes=1)
+    assert "später" in names(campaigns_eligible(now=later))
+    assert "läuft" not in names(campaigns_eligible(now=now + timedelta(hours=1)))
+
+
+def test_eligibility_is_one_query(db, django_assert_num_queries):
+    for i in range(5):
+        make_campaign(name=f"k{i}")
+    with django_assert_num_queries(1):
+        campaigns = campaigns_eligible(section_id=1, tag_ids=[1, 2])
+        [(c.advertiser.name, c.image, c.sponsored_article) for c in campaigns]
+    assert len(campaigns) == 5
+
+
+def test_highest_priority_wins(db):
+    low = make_campaign(name="niedrig", priority=0, weight=100)
+    high = make_campaign(name="hoch", priority=5, weight=1)
+    rng = random.Random(1)
+    assert {campaign_choose(campaigns=[low, high], slot=LIST, rng=rng) for _ in range(50)} == {high}
+
+
+def test_equal_priority_shares_by_weight(db):
+    one = make_campaign(name="eins", weight=1)
+    three = make_campaign(name="drei", weight=3)
+    rng = random.Random(20261125)
+    draws = Counter(
+        campaign_choose(campaigns=[one, three], slot=LIST, rng=rng).name for _ in range(4000)
+    )
+    assert draws["drei"] / 4000 == pytest.approx(0.75, abs=0.03)
+    assert draws["eins"] / 4000 == pytest.approx(0.25, abs=0.03)
+
+
+def test_house_ad_only_when_no_paid_campaign(db):
+    house = make_campaign(name="haus", house=True, priority=99)
+    paid = make_campaign(name="bezahlt", priority=0)
+    assert campaign_choose(campaigns=[house, paid], slot=LIST) == paid
+    assert campaign_choose(campaigns=[house], slot=LIST) == house
+    # A paid campaign already shown on the page leaves the next slot to the house ad.
+    assert campaign_choose(campaigns=[house, paid], slot=LIST, exclude_ids=[paid.pk]) == house
+
+
+def test_nothing_eligible_chooses_nothing(db):
+    assert campaign_choose(campaigns=[], slot=ASIDE) is None
+
+
+def test_image_ads_never_fill_a_teaser_list(db):
+    image_ad = make_campaign(
+        name="bild",
+        kind="image",
+        image=make_image(),
+        alt_text="Ein Leuchtturm",
+        brand="",
+        headline="",
+    )
+    assert campaign_choose(campaigns=[image_ad], slot=LIST) is None
+    assert campaign_choose(campaigns=[image_ad], slot=ASIDE) == image_ad
+
+
+def test_unpublished_sponsored_article_is_not_eligible(site_tree):
+    from tests.factories import publish_article
+
+    article = publish_article(site_tree.sections["Wirtschaft"], title="Sponsored", sponsor="X")
+    make_campaign(name="artikel", target_url="", sponsored_article=article)
+    assert names(campaigns_eligible()) == {"artikel"}
+    article.unpublish()
+    assert names(campaigns_eligible()) == set()
