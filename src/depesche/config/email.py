@@ -1,5 +1,6 @@
 """EMAIL_URL: an SMTP relay (smtp://…), Django's console backend, or an email service's API
-through django-anymail (mailgun://API_KEY@?api_url=…, postmark://TOKEN@, sendgrid://KEY@ …)."""
+through django-anymail (mailgun://API_KEY@?api_url=…, postmark://TOKEN@, sendgrid://KEY@ …).
+Amazon SES is left out: its anymail backend needs boto3, which Depesche does not install."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import dj_email_url
 
 # Anymail backends reachable through EMAIL_URL; the key goes in the URL's user part.
 SERVICES = {
-    "amazon_ses": "",
     "brevo": "API_KEY",
     "mailgun": "API_KEY",
     "mailjet": "API_KEY",

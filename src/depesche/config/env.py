@@ -43,7 +43,7 @@ VARIABLES: list[Var] = [
         "(append ?tls=1 for STARTTLS or ?ssl=1 for implicit TLS), console://, or an email "
         "service through django-anymail: mailgun://API_KEY@?api_url=https://api.eu.mailgun.net/v3, "
         "postmark://SERVER_TOKEN@, sendgrid://API_KEY@, brevo://, mailjet://, resend://, "
-        "sparkpost://, amazon_ses:// (query parameters become ANYMAIL settings).",
+        "sparkpost:// (query parameters become ANYMAIL settings).",
     ),
     Var(
         "ANYMAIL_WEBHOOK_SECRET",
