@@ -10,11 +10,8 @@ sends at most one bundle twice, with the same Message-ID.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import UTC, datetime, time, timedelta
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 from depesche.audience.emails import list_unsubscribe_headers, preference_url, unsubscribe_url
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.delivery.models import Delivery
+from depesche.delivery.rendering import signed_message_id
 from depesche.delivery.sending import Sender, backoff, release_stale_claims
 from depesche.delivery.services import deliveries_cancel_for_subscriber
 from depesche.newsroom.models import ArticlePage
@@ -64,12 +62,11 @@ def slot_for(kind: str, now: datetime) -> datetime:
 
 
 def bundle_message_id(*, subscriber_id: int, kind: str, slot: datetime) -> str:
-    """Deterministic per (reader, kind, slot): a resent copy is recognisably the same message."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "depesche.invalid"
+    """Deterministic per (reader, kind, slot)."""
     stamp = slot.astimezone(UTC).strftime("%Y%m%d%H%M")
-    key = settings.SECRET_KEY.encode()
-    tag = hmac.new(key, f"{kind}:{stamp}:{subscriber_id}".encode(), hashlib.sha256).hexdigest()
-    return f"bundle.{kind}.{stamp}.{subscriber_id}.{tag[:12]}@{domain}"
+    return signed_message_id(
+        f"bundle.{kind}.{stamp}.{subscriber_id}", f"{kind}:{stamp}:{subscriber_id}"
+    )
 
 
 def claim(

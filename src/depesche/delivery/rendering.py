@@ -62,12 +62,17 @@ def _wrap(text: str, width: int = 400) -> str:
     return "\n".join(lines) + "\n"
 
 
-def message_id(*, article_id: int, subscriber_id: int) -> str:
-    """Deterministic per (reader, article): a resent copy is recognisably the same message."""
+def signed_message_id(label: str, material: str) -> str:
+    """ "<label>.<12 hex of an HMAC of material>@<sender domain>": deterministic, so a resent
+    copy is recognisably the same message, and not guessable from the label alone."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "depesche.invalid"
-    key = settings.SECRET_KEY.encode()
-    tag = hmac.new(key, f"{article_id}:{subscriber_id}".encode(), hashlib.sha256).hexdigest()
-    return f"alert.{article_id}.{subscriber_id}.{tag[:12]}@{domain}"
+    tag = hmac.new(settings.SECRET_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()
+    return f"{label}.{tag[:12]}@{domain}"
+
+
+def message_id(*, article_id: int, subscriber_id: int) -> str:
+    """Deterministic per (reader, article)."""
+    return signed_message_id(f"alert.{article_id}.{subscriber_id}", f"{article_id}:{subscriber_id}")
 
 
 def _link_format(name: str) -> str:
@@ -230,10 +235,9 @@ class PreparedAlert(Prepared):
 
 def digest_message_id(*, digest_id: int, subscriber_id: int) -> str:
     """Deterministic per (reader, digest)."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "depesche.invalid"
-    key = settings.SECRET_KEY.encode()
-    tag = hmac.new(key, f"digest:{digest_id}:{subscriber_id}".encode(), hashlib.sha256)
-    return f"digest.{digest_id}.{subscriber_id}.{tag.hexdigest()[:12]}@{domain}"
+    return signed_message_id(
+        f"digest.{digest_id}.{subscriber_id}", f"digest:{digest_id}:{subscriber_id}"
+    )
 
 
 class PreparedDigest(Prepared):
