@@ -21,10 +21,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 STAMP = VENV / ".depesche-installed"
-# Debian packages each command needs beyond python3: speech synthesis and MP3 encoding.
+# Debian packages each command needs beyond python3: speech synthesis and MP3 encoding; the
+# tests also drive Debian's Chromium (Playwright never downloads a browser here).
 APT_PACKAGES: dict[str, list[str]] = {
     "demo": ["espeak-ng", "ffmpeg"],
-    "test": ["espeak-ng", "ffmpeg"],
+    "test": ["espeak-ng", "ffmpeg", "chromium"],
 }
 
 
