@@ -25,7 +25,7 @@ STAMP = VENV / ".depesche-installed"
 # tests also drive Debian's Chromium (Playwright never downloads a browser here).
 APT_PACKAGES: dict[str, list[str]] = {
     "demo": ["espeak-ng", "ffmpeg"],
-    "test": ["espeak-ng", "ffmpeg", "chromium"],
+    "test": ["espeak-ng", "ffmpeg", "chromium", "wrk"],
 }
 
 

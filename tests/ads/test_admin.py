@@ -199,3 +199,35 @@ def test_admin_creates_a_valid_campaign(admin_client, site_tree):
     assert response.status_code == 302, response.content.decode()[:2000]
     campaign = Campaign.objects.get(name="Winter")
     assert list(campaign.target_sections.all()) == [politik]
+
+
+def test_a_campaign_saved_in_the_admin_reaches_cached_pages(
+    admin_client, client, site_tree, settings, django_capture_on_commit_callbacks
+):
+    from tests.factories import publish_article
+
+    settings.PAGE_CACHE_SECONDS = 300
+    article = publish_article(site_tree.sections["Politik"], title="Ein Artikel")
+    assert "ad__headline" not in client.get(article.url).content.decode()
+    assert client.get(article.url)["ETag"]  # now served from the page cache
+    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    now = timezone.localtime()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            ADD_URL,
+            {
+                "advertiser": advertiser.pk,
+                "name": "Sofort",
+                "starts_at": (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+                "ends_at": (now + timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+                "weight": 1,
+                "priority": 1,
+                "active": "on",
+                "kind": "native",
+                "brand": "Nordlicht",
+                "headline": "Warm durch den Winter",
+                "target_url": "https://nordlicht.example/winter",
+            },
+        )
+    assert response.status_code == 302
+    assert "Warm durch den Winter" in client.get(article.url).content.decode()

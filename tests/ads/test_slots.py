@@ -85,7 +85,7 @@ def test_image_ad_is_labelled_with_alt_text(client, article):
     soup = soup_of(client, article.url)
     ad = soup.select_one(".ad--image")
     assert_labelled(ad)
-    assert ad.select_one("img")["alt"] == "Leuchtturm bei Nacht"
+    assert ad.select_one("img.ad__image")["alt"] == "Leuchtturm bei Nacht"
     assert ad.select_one("a")["rel"] == ["sponsored", "noopener"]
 
 
@@ -202,13 +202,28 @@ def test_targeted_campaign_only_on_matching_pages(client, site_tree):
     assert ads(elsewhere.url) == set()
 
 
-def test_impressions_counted_per_served_slot(client, article):
+def test_impressions_counted_per_loaded_beacon(client, article):
     campaign = make_campaign(name="a")
-    client.get(article.url)
-    client.get(article.url)
+    for _ in range(2):
+        beacons = [img["src"] for img in soup_of(client, article.url).select("img.ad-beacon")]
+        # One campaign, shown once per page: the body slot gets it, the aside stays empty.
+        assert len(beacons) == 1
+        assert AdCount.objects.filter(campaign=campaign).count() == (0 if _ == 0 else 1)
+        response = client.get(beacons[0])
+        assert response.status_code == 200 and response["Content-Type"] == "image/gif"
+        assert response["Cache-Control"] == "no-store"
     counts = {c.slot: c.impressions for c in AdCount.objects.filter(campaign=campaign)}
-    # One campaign, shown once per page: the body slot gets it, the aside stays empty.
     assert counts == {"article-body": 2}
+
+
+def test_beacon_rejects_tampered_tokens_and_gone_campaigns(client, article):
+    campaign = make_campaign(name="a")
+    beacon = soup_of(client, article.url).select_one("img.ad-beacon")["src"]
+    assert client.get(beacon.replace("/e.gif", "x/e.gif")).status_code == 400
+    assert client.head(beacon).status_code == 200
+    assert not AdCount.objects.filter(campaign=campaign).exists()  # HEAD does not count
+    campaign.delete()
+    assert client.get(beacon).status_code == 404
 
 
 def test_house_ad_fills_when_no_paid_campaign(client, article):

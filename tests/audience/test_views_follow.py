@@ -105,7 +105,7 @@ def test_follow_signup_by_double_opt_in_with_the_chosen_frequency(
     article, smtp_mails, django_capture_on_commit_callbacks
 ):
     # A real browser: CSRF checks on, and the page gives the form as it is.
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
     page = browser.get(article.url)
     link, _ = follow_controls(page, "energie")
     form = form_with(main_of(browser.get(link["href"])), "frequency")
@@ -221,7 +221,7 @@ def test_follow_signup_is_enumeration_safe_for_a_reader_who_already_follows(
 @pytest.fixture
 def reader_browser(article, smtp_mails, django_capture_on_commit_callbacks):
     """A browser with CSRF checks on whose reader confirmed the Wochenrückblick."""
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
     confirmed_reader(browser, smtp_mails, django_capture_on_commit_callbacks)
     return browser
 

@@ -77,7 +77,7 @@ def article(site_tree):
 @pytest.fixture
 def reader_browser(article, smtp_mails, django_capture_on_commit_callbacks):
     """A recognised reader (CSRF checks on) with the Wochenrückblick and two followed tags."""
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
     confirmed_reader(browser, smtp_mails, django_capture_on_commit_callbacks, EMAIL)
     for slug in ("energie", "klima"):
         token = csrf_of(browser.get(article.url))
@@ -116,7 +116,7 @@ def test_preference_link_goes_only_to_known_addresses_with_the_same_answer(
 
     answers = []
     for address in ("Bekannt@Example.org", "wartend@example.org", "fremd@example.org"):
-        browser = Client(enforce_csrf_checks=True)
+        browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
         form = form_with(main_of(browser.get("/abo/")), "email")
         response = post(browser, capture, "/abo/", submit(form, email=address))
         assert response.status_code == 200
@@ -134,7 +134,7 @@ def test_preference_link_goes_only_to_known_addresses_with_the_same_answer(
 def test_preference_link_request_needs_csrf_and_a_valid_address(
     site_tree, smtp_mails, django_capture_on_commit_callbacks
 ):
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
     form = form_with(main_of(browser.get("/abo/")), "email")
     assert browser.post("/abo/", {"email": "a@example.org"}).status_code == 403
 
@@ -456,7 +456,9 @@ def test_delete_my_data(
     assert not Subscriber.objects.exists() and ConsentRecord.objects.count() == records
     # Old links lead nowhere.
     assert Client().get(old_prefs_link).status_code == 400
-    gone = Client(enforce_csrf_checks=True).post(old_unsubscribe, {"List-Unsubscribe": "One-Click"})
+    gone = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver").post(
+        old_unsubscribe, {"List-Unsubscribe": "One-Click"}
+    )
     assert gone.status_code == 200 and ConsentRecord.objects.count() == records
 
 
@@ -484,7 +486,9 @@ def test_welcome_mail_carries_the_one_click_headers(welcome):
 
 
 def test_one_click_post_without_cookies_ends_exactly_that_list(welcome, reader):
-    mail_client = Client(enforce_csrf_checks=True)  # no cookies, no CSRF token
+    mail_client = Client(
+        enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver"
+    )  # no cookies, no CSRF token
 
     response = mail_client.post(unsubscribe_path(welcome), {"List-Unsubscribe": "One-Click"})
 
@@ -518,7 +522,7 @@ def test_one_click_get_shows_a_button_and_changes_nothing(welcome, reader):
     assert ledger(EMAIL)[-1][0] == "consent"
 
     # The button works without cookies or CSRF token.
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
     assert browser.post(unsubscribe_path(welcome), submit(form)).status_code == 200
     assert not reader.subscriptions.get().active
 
@@ -527,7 +531,9 @@ def test_one_click_for_a_tag_ends_only_that_follow(reader):
     path = emails.unsubscribe_url(reader, "thema:klima").removeprefix("http://testserver")
     assert "diesem Thema" in main_of(Client().get(path)).get_text()
 
-    response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
+    response = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver").post(
+        path, {"List-Unsubscribe": "One-Click"}
+    )
 
     assert response.status_code == 200
     assert list(
@@ -549,7 +555,7 @@ def test_one_click_for_a_tag_ends_only_that_follow(reader):
 def test_tampered_one_click_link_is_a_friendly_400(welcome, reader, mangle):
     token = unsubscribe_path(welcome).split("/")[-2]
     path = f"/abo/abmelden/{mangle(token)}/"
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
     for response in (browser.get(path), browser.post(path, {"List-Unsubscribe": "One-Click"})):
         assert response.status_code == 400
         assert "ungültig" in main_of(response).get_text()
@@ -572,7 +578,9 @@ def test_every_step_lands_in_the_ledger(
     site_tree, article, smtp_mails, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    browser = Client(enforce_csrf_checks=True, HTTP_USER_AGENT="Ledger/2.0")
+    browser = Client(
+        enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver", HTTP_USER_AGENT="Ledger/2.0"
+    )
     data = submit(dialog_form(browser.get(article.url)), email=EMAIL, consent="on")
     post(browser, capture, "/newsletter/", data, REMOTE_ADDR="203.0.113.77")
     post(browser, capture, link_in(confirm_mails(smtp_mails, EMAIL)[0], CONFIRM_LINK), {})

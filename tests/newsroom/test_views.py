@@ -188,6 +188,22 @@ def test_home_page_has_block_per_section_with_articles(client, site_tree):
     assert "Finanz-Entwurf" not in html
 
 
+def test_home_page_section_blocks_reach_past_the_newest_articles(client, site_tree, monkeypatch):
+    """A section that published nothing lately still gets its block with its newest four."""
+    monkeypatch.setattr(selectors, "HOME_WINDOW", 3)
+    kultur, politik = site_tree.sections["Panorama"], site_tree.sections["Politik"]
+    for i in range(5):
+        publish_article(kultur, title=f"Panorama-Meldung {i}")
+    for i in range(4):
+        publish_article(politik, title=f"Politik-Meldung {i}")
+
+    html = html_of(client, site_tree.home.url)
+    kultur_block = html.split(f'id="section-{kultur.pk}"', 1)[1].split("</section>", 1)[0]
+    politik_block = html.split(f'id="section-{politik.pk}"', 1)[1].split("</section>", 1)[0]
+    assert headlines(kultur_block) == [f"Panorama-Meldung {i}" for i in (4, 3, 2, 1)]
+    assert headlines(politik_block) == [f"Politik-Meldung {i}" for i in (3, 2, 1, 0)]
+
+
 def test_home_page_without_articles(client, site_tree):
     html = html_of(client, site_tree.home.url)
     assert "Noch keine Artikel veröffentlicht." in html
@@ -403,8 +419,11 @@ def add_articles(site_tree, count: int, start: int) -> None:
 
 
 def queries_for(client, url: str, bound: int, assert_max) -> int:
+    """Queries of rendering `url` (the page cache off: a cached page costs none)."""
+    from django.test import override_settings
+
     client.get(url)  # fill Wagtail's site caches, as on a running server
-    with assert_max(bound) as captured:
+    with override_settings(PAGE_CACHE_SECONDS=0), assert_max(bound) as captured:
         response = client.get(url)
     assert response.status_code == 200
     return len(captured.captured_queries)

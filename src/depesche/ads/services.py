@@ -59,12 +59,7 @@ def click_token(*, campaign_id: int, slot: str) -> str:
     return make_token(CLICK_PURPOSE, [campaign_id, slot])
 
 
-def ad_click_record(*, token: str, count: bool = True, now: datetime | None = None) -> str:
-    """Count one click for the campaign in `token` and return where to send the reader.
-
-    Raises TokenInvalid for a tampered token (nothing counted) and CampaignNotFound when the
-    campaign is gone or has no target.
-    """
+def _read_slot_token(token: str) -> tuple[int, str]:
     value = read_token(CLICK_PURPOSE, token)
     if (
         not isinstance(value, list)
@@ -73,7 +68,29 @@ def ad_click_record(*, token: str, count: bool = True, now: datetime | None = No
         or not isinstance(value[1], str)
     ):
         raise TokenInvalid("unexpected click token payload")
-    campaign_id, slot = value
+    return value[0], value[1][:20]
+
+
+def ad_impression_from_token(*, token: str, now: datetime | None = None) -> None:
+    """Count one impression for the campaign and slot a page's ad beacon names.
+
+    The beacon, not the page render, counts: a page served from the page cache or a CDN
+    still counts every reader who loads it. Raises TokenInvalid for a tampered token and
+    CampaignNotFound when the campaign is gone (nothing counted).
+    """
+    campaign_id, slot = _read_slot_token(token)
+    if not Campaign.objects.filter(pk=campaign_id).exists():
+        raise CampaignNotFound(campaign_id)
+    _count(campaign_id=campaign_id, slot=slot, what="impressions", now=now)
+
+
+def ad_click_record(*, token: str, count: bool = True, now: datetime | None = None) -> str:
+    """Count one click for the campaign in `token` and return where to send the reader.
+
+    Raises TokenInvalid for a tampered token (nothing counted) and CampaignNotFound when the
+    campaign is gone or has no target.
+    """
+    campaign_id, slot = _read_slot_token(token)
     campaign = Campaign.objects.select_related("sponsored_article").filter(pk=campaign_id).first()
     if campaign is None:
         raise CampaignNotFound(campaign_id)
@@ -81,5 +98,5 @@ def ad_click_record(*, token: str, count: bool = True, now: datetime | None = No
     if not target:
         raise CampaignNotFound(campaign_id)
     if count:
-        _count(campaign_id=campaign_id, slot=slot[:20], what="clicks", now=now)
+        _count(campaign_id=campaign_id, slot=slot, what="clicks", now=now)
     return target

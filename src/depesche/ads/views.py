@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from depesche.ads.services import CampaignNotFound, ad_click_record
+from depesche.ads.services import CampaignNotFound, ad_click_record, ad_impression_from_token
 from depesche.core.tokens import TokenInvalid
+from depesche.digest.views import PIXEL
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,26 @@ def ad_click(request: HttpRequest, token: str) -> HttpResponse:
         response = render(request, "ads/click_error.html", {"gone": False}, status=400)
     else:
         response = HttpResponseRedirect(target)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def ad_impression(request: HttpRequest, token: str) -> HttpResponse:
+    """The ad's beacon: counts one impression and answers with a pixel; 400 for a tampered
+    token, 404 for a campaign that is gone. Reads nothing about the reader; HEAD requests do
+    not count; `no-store` makes every load reach the server."""
+    status = 200
+    if request.method == "GET":
+        try:
+            ad_impression_from_token(token=token)
+        except CampaignNotFound:
+            status = 404
+        except TokenInvalid as exc:
+            logger.info("ads: rejected impression token: %s", exc)
+            status = 400
+    response = HttpResponse(PIXEL, content_type="image/gif", status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

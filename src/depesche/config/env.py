@@ -70,6 +70,12 @@ VARIABLES: list[Var] = [
         "localhost and 127.0.0.1.",
     ),
     Var(
+        "DEPESCHE_TRUSTED_PROXIES",
+        "0",
+        "Reverse proxies in front of the web processes that append the client's address to "
+        "X-Forwarded-For (usually 1); 0: the header is ignored and the peer address counts.",
+    ),
+    Var(
         "DEPESCHE_SITE_NAME", "Depesche", "Publication name shown in the header, titles and mails."
     ),
     Var("DEPESCHE_TEASER_LENGTH", "160", "Maximum characters of a teaser on teaser cards."),
@@ -114,6 +120,48 @@ VARIABLES: list[Var] = [
         "db://",
         "Shared cache for rate limits and pages: db:// (a table in the database), "
         "redis://host:6379/0, or locmem:// (one process only).",
+    ),
+    Var(
+        "DEPESCHE_PAGE_CACHE_SECONDS",
+        "300",
+        "Seconds public pages (home, sections, tags, articles) stay in CACHE_URL for readers "
+        "without login or reader cookie; publishing invalidates them at once; 0 turns it off.",
+    ),
+    Var(
+        "DEPESCHE_FRONTEND_CACHE_URL",
+        "",
+        "A CDN or reverse proxy (e.g. http://127.0.0.1:6081) that receives an HTTP PURGE for "
+        "the article, home, section and tag pages after a publish or unpublish; empty: none.",
+    ),
+    Var(
+        "TASKS_URL",
+        "",
+        "Task queue: empty means the database (django-tasks-db); redis://host:6379/0 means "
+        "RQ on that Redis (django-tasks-rq), shared by workers on several machines.",
+    ),
+    Var(
+        "DEPESCHE_MEDIA_BUCKET",
+        "",
+        "Bucket for media (images, article audio, podcast episodes) on S3 or S3-compatible "
+        "storage; empty: DEPESCHE_DATA_DIR/media, served by the app.",
+    ),
+    Var(
+        "DEPESCHE_MEDIA_ENDPOINT_URL",
+        "",
+        "Endpoint of an S3-compatible store (e.g. https://s3.fr-par.scw.cloud); empty: AWS S3.",
+    ),
+    Var("DEPESCHE_MEDIA_REGION", "", "Region of the bucket (e.g. eu-central-1)."),
+    Var(
+        "DEPESCHE_MEDIA_ACCESS_KEY",
+        "",
+        "Access key for the bucket; empty: boto3's usual sources (instance role, ~/.aws).",
+    ),
+    Var("DEPESCHE_MEDIA_SECRET_KEY", "", "Secret key belonging to DEPESCHE_MEDIA_ACCESS_KEY."),
+    Var(
+        "DEPESCHE_MEDIA_CUSTOM_DOMAIN",
+        "",
+        "Host (and path) media links point to instead of the bucket, e.g. a CDN "
+        "(media.example.de).",
     ),
     Var(
         "DEPESCHE_HASH_SALT",

@@ -6,10 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from depesche.api.urls import api_urls
+from depesche.core.security import RateLimitedFrontendLoginView, RateLimitedLoginView
 from depesche.digest import views as digest_views
 from depesche.newsroom import views as newsroom_views
 
 urlpatterns = [
+    # Wagtail's login with failed attempts limited per IP and username (core/security.py).
+    path("admin/login/", RateLimitedLoginView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
@@ -40,7 +43,10 @@ if settings.ANYMAIL["WEBHOOK_SECRET"]:
     # The email service's tracking webhooks (bounces, complaints, unsubscribes).
     urlpatterns += [path("anymail/", include("anymail.urls"))]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("_util/login/", RateLimitedFrontendLoginView.as_view()),
+    path("", include(wagtail_urls)),
+]
 
 handler404 = "depesche.newsroom.views.not_found"
 handler500 = "depesche.newsroom.views.server_error"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -44,6 +44,11 @@ class HomePage(Page):
         context["section_blocks"] = selectors.section_blocks(limit=selectors.HOME_PER_SECTION)
         return context
 
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from depesche.newsroom.pagecache import cacheable
+
+        return cacheable(super().serve(request, *args, **kwargs))
+
 
 class SectionPage(Page):
     description = models.TextField(_("Beschreibung"), blank=True)
@@ -65,6 +70,11 @@ class SectionPage(Page):
             request, selectors.articles_in_section(section_id=self.pk), settings.PAGE_SIZE
         )
         return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from depesche.newsroom.pagecache import cacheable
+
+        return cacheable(super().serve(request, *args, **kwargs))
 
 
 class ArticlePageTag(TaggedItemBase):
@@ -210,6 +220,11 @@ class ArticlePage(Page):
         context["related"] = selectors.articles_related(article=self, limit=5)
         context["article_tags"] = list(self.tags.all())
         return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from depesche.newsroom.pagecache import cacheable
+
+        return cacheable(super().serve(request, *args, **kwargs))
 
 
 class LegalPage(Page):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from wagtail.signals import page_published, post_page_move
+from django.db import transaction
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from depesche.newsroom.models import ArticlePage
 
@@ -27,6 +30,17 @@ def on_article_moved(sender: type, instance: Any, parent_page_after: Any, **kwar
     article_section_record(article_id=instance.pk, section_id=parent_page_after.pk)
 
 
+def on_page_changed(sender: type, instance: Page, **kwargs: Any) -> None:
+    # Any page going live, changing, going offline (deletion included) or moving changes what
+    # readers see on cached pages. The URLs are taken now: a deleted page has none after the
+    # commit. Invalidated now and again after the commit: a reader rendering the old state in
+    # between caches it only under the generation the commit replaces.
+    from depesche.newsroom.pagecache import pages_changed, urls_for_page
+
+    pages_changed()
+    transaction.on_commit(partial(pages_changed, urls=urls_for_page(instance)))
+
+
 def connect() -> None:
     page_published.connect(
         on_article_published, sender=ArticlePage, dispatch_uid="newsroom.article_published"
@@ -34,3 +48,9 @@ def connect() -> None:
     post_page_move.connect(
         on_article_moved, sender=ArticlePage, dispatch_uid="newsroom.article_moved"
     )
+    for name, signal in [
+        ("published", page_published),
+        ("unpublished", page_unpublished),
+        ("moved", post_page_move),
+    ]:
+        signal.connect(on_page_changed, dispatch_uid=f"newsroom.page_changed.{name}")

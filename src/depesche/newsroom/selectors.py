@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from taggit.models import Tag
 
-from depesche.newsroom.models import ArticlePage, LegalPage, SectionPage
+from depesche.newsroom.models import ArticlePage, ArticlePageTag, LegalPage, SectionPage
 
 HOME_LATEST = 11  # a lead spanning two columns plus ten fills 3 or 4 columns
 HOME_PER_SECTION = 4
+HOME_WINDOW = 100  # newest articles that fill the home page's section blocks
 
 
 def articles_live() -> QuerySet[ArticlePage]:
@@ -23,11 +24,17 @@ def articles_latest(*, limit: int) -> list[ArticlePage]:
 
 
 def articles_in_section(*, section_id: int) -> QuerySet[ArticlePage]:
-    return articles_live().filter(section_id=section_id)
+    # "section_id + 0" keeps the database from using the section_id index: with it, it would
+    # fetch and sort every article of the section (20,000 of 100,000) for the newest 20.
+    # Walking the publication-date index until 20 match costs the same at any size.
+    return articles_live().alias(in_section=F("section_id") + 0).filter(in_section=section_id)
 
 
 def articles_for_tag(*, tag: Tag) -> QuerySet[ArticlePage]:
-    return articles_live().filter(tagged_items__tag=tag)
+    # A subquery rather than a join: no duplicate rows, and the database can walk the
+    # publication-date index checking membership instead of sorting every tagged article.
+    tagged = ArticlePageTag.objects.filter(tag=tag).values("content_object_id")
+    return articles_live().filter(pk__in=tagged)
 
 
 def sections_live() -> list[SectionPage]:
@@ -35,10 +42,23 @@ def sections_live() -> list[SectionPage]:
 
 
 def section_blocks(*, limit: int) -> list[tuple[SectionPage, list[ArticlePage]]]:
-    """Each live section with its newest articles; sections without articles are left out."""
+    """Each live section with its newest articles; sections without articles are left out.
+
+    One query for the newest HOME_WINDOW articles fills the blocks of every section that
+    published lately (the cost does not grow with the archive); a section with fewer than
+    `limit` among them gets a query of its own."""
+    sections = sections_live()
+    recent = list(articles_live().defer("body")[:HOME_WINDOW])
+    by_section: dict[int, list[ArticlePage]] = {section.pk: [] for section in sections}
+    for article in recent:
+        bucket = by_section.get(article.section_id or 0)
+        if bucket is not None and len(bucket) < limit:
+            bucket.append(article)
     blocks = []
-    for section in sections_live():
-        articles = list(articles_in_section(section_id=section.pk)[:limit])
+    for section in sections:
+        articles = by_section[section.pk]
+        if len(articles) < limit and len(recent) == HOME_WINDOW:
+            articles = list(articles_in_section(section_id=section.pk)[:limit])
         if articles:
             blocks.append((section, articles))
     return blocks

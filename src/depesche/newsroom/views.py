@@ -8,12 +8,13 @@ from taggit.models import Tag
 
 from depesche.core.pagination import paginate
 from depesche.newsroom import selectors
+from depesche.newsroom.pagecache import cacheable
 
 
 def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     articles = paginate(request, selectors.articles_for_tag(tag=tag), settings.PAGE_SIZE)
-    return render(request, "newsroom/tag_page.html", {"tag": tag, "articles": articles})
+    return cacheable(render(request, "newsroom/tag_page.html", {"tag": tag, "articles": articles}))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from depesche.ads import selectors
 from depesche.ads.models import Campaign
-from depesche.ads.services import ad_impression_record, click_token
+from depesche.ads.services import click_token
 from depesche.newsroom.models import ArticlePage, SectionPage
 
 register = template.Library()
@@ -59,7 +59,8 @@ def ad_slot(
     last: bool = False,
     level: int | None = None,
 ) -> SafeString | str:
-    """Render the ad a slot of kind `slot` shows, counting the impression; "" when none.
+    """Render the ad a slot of kind `slot` shows; "" when none. The ad carries a beacon that
+    counts its impression when a reader loads it (also from a cached page).
 
     In a teaser list pass `position=forloop.counter last=forloop.last`: the ad goes after the
     ADS_LIST_AFTER_TEASER-th teaser, or after the last one of a shorter list.
@@ -85,18 +86,26 @@ def ad_slot(
     if campaign is None:
         return ""
     state["shown"].add(campaign.pk)
-    if not getattr(request, "is_preview", False):  # editors' previews do not count
-        ad_impression_record(campaign_id=campaign.pk, slot=slot)
     if slot == selectors.LIST:
         name = "ads/slot_list.html"
     elif campaign.kind == Campaign.Kind.IMAGE:
         name = "ads/slot_image.html"
     else:
         name = "ads/slot_native.html"
-    click_url = reverse("ads:click", args=[click_token(campaign_id=campaign.pk, slot=slot)])
+    token = click_token(campaign_id=campaign.pk, slot=slot)
+    # Editors' previews do not count: no beacon.
+    beacon = (
+        "" if getattr(request, "is_preview", False) else reverse("ads:impression", args=[token])
+    )
     html = render_to_string(
         name,
-        {"campaign": campaign, "slot": slot, "click_url": click_url, "level": level},
+        {
+            "campaign": campaign,
+            "slot": slot,
+            "click_url": reverse("ads:click", args=[token]),
+            "beacon_url": beacon,
+            "level": level,
+        },
         request=request,
     )
     return mark_safe(html)

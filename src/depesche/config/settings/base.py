@@ -7,8 +7,11 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from depesche.config import env
+from depesche.config.content_policy import media_origins
 from depesche.config.database import database_settings
 from depesche.config.email import email_settings
+from depesche.config.storage import media_storage, serve_media
+from depesche.config.tasks import rq_queues, tasks_apps, tasks_settings
 
 DATA_DIR = env.data_dir()
 PACKAGE_DIR = env.PACKAGE_DIR
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    *tasks_apps(env.get_str("TASKS_URL")),
     "anymail",
     # Serves the API docs' Swagger UI from our static files instead of a CDN.
     "ninja",
@@ -68,7 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads REMOTE_ADDR: the client's address behind DEPESCHE_TRUSTED_PROXIES.
+    "depesche.core.security.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Innermost, so every middleware above still runs for a cached page (newsroom/pagecache.py).
+    "depesche.newsroom.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "depesche.config.urls"
@@ -105,15 +114,22 @@ TEMPLATES = [
 DATABASES = {"default": database_settings(env.get_str("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
-}
+# TASKS_URL empty: django-tasks-db (a table in the database); redis://…: RQ (depesche.core.rq).
+TASKS = tasks_settings(env.get_str("TASKS_URL"))
+RQ_QUEUES = rq_queues(env.get_str("TASKS_URL"))
 
 # Shared by all web processes and workers (rate limits must hold across them).
 CACHES = {"default": env.cache_settings(env.get_str("CACHE_URL"))}
+# Public pages in that cache, invalidated on publish (newsroom/pagecache.py); an optional
+# CDN/reverse proxy gets HTTP PURGEs for the changed pages.
+PAGE_CACHE_SECONDS = env.get_int("DEPESCHE_PAGE_CACHE_SECONDS")
+if _frontend_cache_url := env.get_str("DEPESCHE_FRONTEND_CACHE_URL").strip():
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": _frontend_cache_url,
+        }
+    }
 HASH_SALT = env.hash_salt()
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,11 +152,13 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # DEPESCHE_MEDIA_BUCKET set: media in that bucket (django-storages), see config/storage.py.
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # The embedded setup has no separate web server for uploads; a CDN or proxy replaces this.
-SERVE_MEDIA = True
+# Media in a bucket are served from there (or its CDN), never by the app.
+SERVE_MEDIA = serve_media()
 
 _email, _anymail = email_settings(env.get_str("EMAIL_URL"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -174,6 +192,12 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "depesche.sitesearch.backend", "SEARCH_CONFIG": "german"}
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Image uploads: raster formats only (SVG can carry scripts), checked by decoding them fully
+# (depesche.core.uploads), at most 10 MB and 40 megapixels.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "depesche.core.uploads.CheckedImageForm"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
@@ -184,6 +208,11 @@ TAGGIT_CASE_INSENSITIVE = True
 RATE_SIGNUP_IP = "20/h"
 RATE_SIGNUP_ADDRESS = "5/h"
 READER_COOKIE_MAX_AGE = 365 * 24 * 3600
+# Failed admin logins per client IP and per username; over either, the login is refused (429,
+# without checking the password) until the window ends (depesche.core.security).
+RATE_ADMIN_LOGIN_IP = "20/h"
+RATE_ADMIN_LOGIN_USER = "5/h"
+TRUSTED_PROXIES = env.get_int("DEPESCHE_TRUSTED_PROXIES")
 
 # Alerts: attempts before a delivery is marked failed, first retry delay (doubling, with jitter),
 # SMTP connections a worker keeps open at once.
@@ -230,6 +259,35 @@ WORKER_LOOPS = [
 PERIODIC_TASKS = [
     ("depesche.audience.tasks.optins_purge_task", 3600),
 ]
+
+# Content-Security-Policy (django-csp) for the public site: scripts only from our own static
+# files, no inline scripts, no eval, no nonces (pages are cached). Styles may be inline: the
+# oEmbed HTML of editors' embeds and Swagger UI carry style attributes. Embeds are https
+# iframes. The Wagtail admin (inline scripts in its widgets) and the demo's mail catcher (mails
+# as foreign HTML) are left out. Images and audio may come from the media storage's origin.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/_mail/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *media_origins(STORAGES["default"], MEDIA_URL)],
+        "media-src": ["'self'", *media_origins(STORAGES["default"], MEDIA_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https:"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Django's own security headers (SecurityMiddleware), stated rather than left to defaults.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Wagtail's preview panel frames previews itself with SAMEORIGIN; nothing else is framed.
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

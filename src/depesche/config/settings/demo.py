@@ -1,5 +1,16 @@
-"""`depesche demo`: production settings plus the local mail catcher at /_mail/."""
+"""`depesche demo`: production settings plus the local mail catcher at /_mail/.
+
+The demo is served over plain http on 127.0.0.1, whatever DEPESCHE_BASE_URL says: no https
+redirect, no HSTS (which would stick to 127.0.0.1 in the browser for a year), cookies over http.
+"""
 
 from depesche.config.settings.production import *  # noqa: F403
 
 MAIL_CATCHER = True
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False

@@ -4,7 +4,13 @@ from depesche.config.settings.base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run at once; with TASKS_URL (.ci/run, when Redis is reachable) through Redis and a real
+# RQ worker in the test's thread (depesche.core.rq.BurstRQBackend).
+TASKS = (
+    {"default": {**TASKS["default"], "BACKEND": "depesche.core.rq.BurstRQBackend"}}  # noqa: F405
+    if RQ_QUEUES  # noqa: F405
+    else {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -31,3 +37,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"depesche-test-{os.getpid()}.sqlite3")
     }
+
+# Tests change content through the ORM, bypassing the page cache's invalidation; the cache's
+# own tests (tests/newsroom/test_caching.py, tests/ads/test_admin.py) switch it on.
+PAGE_CACHE_SECONDS = 0

@@ -1,4 +1,4 @@
-"""`depesche bench fanout|podcast …`: benchmarks that print their figures (JSON with --json)."""
+"""`depesche bench fanout|podcast|pages …`: benchmarks that print figures (JSON with --json)."""
 
 from __future__ import annotations
 
@@ -49,10 +49,32 @@ class Command(BaseCommand):
             "--words", type=_positive, default=None, help="use only the first N words"
         )
         podcast.add_argument("--json", action="store_true", help="print one JSON object")
+        pages = commands.add_parser(
+            "pages",
+            help="Serve N articles with gunicorn and load home, section, tag and article pages.",
+        )
+        pages.add_argument("--articles", type=_positive, default=1_000, help="default 1000")
+        pages.add_argument(
+            "--seconds", type=_positive, default=5, help="load per page and mode (default 5)"
+        )
+        pages.add_argument(
+            "--connections", type=_positive, default=2, help="wrk connections (default 2)"
+        )
+        pages.add_argument(
+            "--database-url",
+            default="",
+            help="a PostgreSQL server to run on (a scratch database, dropped afterwards); "
+            "default: a temporary SQLite file",
+        )
+        pages.add_argument("--json", action="store_true", help="print one JSON object")
+        pages.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["benchmark"] == "podcast":
             self.podcast(options)
+            return
+        if options["benchmark"] == "pages":
+            self.pages(options)
             return
         from depesche.bench import fanout
 
@@ -81,6 +103,30 @@ class Command(BaseCommand):
         else:
             for key, value in result.items():
                 self.stdout.write(f"{key}: {value}")
+
+    def pages(self, options: dict[str, Any]) -> None:
+        from depesche.bench import pages
+
+        opts = pages.Options(
+            articles=options["articles"],
+            seconds=options["seconds"],
+            connections=options["connections"],
+            database_url=options["database_url"],
+        )
+        try:
+            if not options["inner"]:
+                argv = [arg for arg in sys.argv[2:] if arg != "--inner"]
+                code = pages.run_outer(opts, argv)
+                if code:
+                    raise CommandError(f"the benchmark failed (exit code {code})")
+                return
+            result = pages.run_inner(opts)
+        except (RuntimeError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            self.stdout.write(json.dumps(result, indent=2))
 
     def podcast(self, options: dict[str, Any]) -> None:
         from depesche.audio.errors import SynthesisError

@@ -1,6 +1,10 @@
 """`depesche worker`: runs background tasks, scheduled publishing, periodic tasks and the
 loops of settings.WORKER_LOOPS (sending tag alerts).
 
+Tasks come from the configured backend: django-tasks-db's queue table (`db_worker`) or, with
+TASKS_URL=redis://…, RQ (depesche.core.rq: queues "default", then "low"). Either way any number
+of workers may run on several machines; each task is taken by one of them.
+
 Wagtail only publishes a scheduled article when `publish_scheduled` runs, so the worker runs it
 every --schedule-interval seconds beside the task loop; settings.PERIODIC_TASKS (e.g. purging
 unconfirmed sign-ups) are enqueued at their own intervals.
@@ -18,6 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
+from django_tasks import task_backends
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +36,28 @@ def enqueue_periodic(last_run: dict[str, float], now: float) -> list[str]:
             last_run[path] = now
             due.append(path)
     return due
+
+
+def _uses_rq() -> bool:
+    from django_tasks_rq import RQBackend
+
+    return isinstance(task_backends["default"], RQBackend)
+
+
+def run_tasks(*, batch: bool) -> None:
+    """Run queued tasks: all that are queued now (batch), or until stopped."""
+    if _uses_rq():
+        from depesche.core.rq import worker
+
+        # with_scheduler moves deferred tasks (run_after) onto their queue when due; RQ lets
+        # one worker at a time do that.
+        worker().work(burst=batch, with_scheduler=not batch, logging_level="WARNING")
+    elif batch:
+        call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+    else:
+        # A quarter second between polls: an alert fan-out starts within ~0.25 s of the
+        # publication's commit, at the price of four cheap indexed queries a second.
+        call_command("db_worker", reload=False, queue_name="*", interval=0.25)
 
 
 def _scheduler_loop(stop: threading.Event, interval: float) -> None:
@@ -81,7 +108,7 @@ class Command(BaseCommand):
         if options["batch"]:
             call_command("publish_scheduled", verbosity=0)
             enqueue_periodic({}, time.monotonic())
-            call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+            run_tasks(batch=True)
             for path, _ in settings.WORKER_LOOPS:
                 import_string(path)()
             return
@@ -99,8 +126,6 @@ class Command(BaseCommand):
             ).start()
         self.stdout.write("Worker running (tasks and scheduled publishing). Ctrl-C stops it.")
         try:
-            # A quarter second between polls: an alert fan-out starts within ~0.25 s of the
-            # publication's commit, at the price of four cheap indexed queries a second.
-            call_command("db_worker", reload=False, queue_name="*", interval=0.25)
+            run_tasks(batch=False)
         finally:
             stop.set()

@@ -1,0 +1,263 @@
+"""The page cache (newsroom/pagecache.py): pages served from the cache, invalidated by every
+publish, edit, unpublish; 304s; never one reader's state for another; PURGEs to a proxy."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+
+from depesche.audience.selectors import READER_COOKIE
+from depesche.core.tokens import make_token
+from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.pagecache import PageCacheMiddleware, cacheable
+from tests.factories import follower, publish_article
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def published(site_tree, django_capture_on_commit_callbacks):
+    """Publish with the on-commit callbacks run, as after a real commit."""
+
+    def publish(section_name: str = "Politik", **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return publish_article(site_tree.sections[section_name], **fields)
+
+    return publish
+
+
+def urls(site_tree, article: ArticlePage) -> dict[str, str]:
+    return {
+        "home": "/",
+        "section": site_tree.sections["Politik"].url,
+        "tag": "/thema/energie/",
+        "article": article.url,
+    }
+
+
+def assert_served_from_cache(client, url: str, django_assert_num_queries) -> str:
+    client.get(url)
+    with django_assert_num_queries(0):  # no routing, no rendering
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and response["ETag"]
+    return response.content.decode()
+
+
+def test_pages_are_cached_and_publishing_shows_the_new_article_everywhere(
+    client, site_tree, published, django_assert_num_queries
+):
+    first = published(title="Netzausbau kommt voran", tags=["Energie"])
+    pages = urls(site_tree, first)
+    for url in pages.values():
+        assert "Netzausbau kommt voran" in assert_served_from_cache(
+            client, url, django_assert_num_queries
+        )
+
+    published(title="Strompreise sinken wieder", tags=["Energie"])
+
+    for name, url in pages.items():
+        # The article page lists it under "Mehr zum Thema".
+        assert "Strompreise sinken wieder" in client.get(url).content.decode(), name
+
+
+def test_an_edit_replaces_the_old_headline_on_every_cached_page(
+    client, site_tree, published, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    article = published(title="Alte Überschrift", tags=["Energie"])
+    other = published(title="Ein Nachbarartikel", tags=["Energie"])
+    pages = {**urls(site_tree, article), "related": other.url}
+    for url in pages.values():
+        assert "Alte Überschrift" in assert_served_from_cache(
+            client, url, django_assert_num_queries
+        )
+
+    article.title = "Neue Überschrift"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        assert "Neue Überschrift" in html, name
+        assert "Alte Überschrift" not in html, name
+
+
+def test_unpublishing_removes_the_article_from_cached_lists_and_its_page(
+    client, site_tree, published, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    stays = published(title="Bleibt online", tags=["Energie"])
+    goes = published(title="Wird zurückgezogen", tags=["Energie"])
+    pages = {**urls(site_tree, stays), "gone": goes.url}
+    for url in pages.values():
+        assert "Wird zurückgezogen" in assert_served_from_cache(
+            client, url, django_assert_num_queries
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        goes.unpublish()
+
+    assert client.get(goes.url).status_code == 404
+    del pages["gone"]
+    for name, url in pages.items():
+        assert "Wird zurückgezogen" not in client.get(url).content.decode(), name
+
+
+def test_deleting_an_article_removes_it_from_cached_lists(
+    client, site_tree, published, django_capture_on_commit_callbacks
+):
+    published(title="Bleibt online", tags=["Energie"])
+    goes = published(title="Wird gelöscht", tags=["Energie"])
+    assert "Wird gelöscht" in client.get("/").content.decode()
+    assert "Wird gelöscht" in client.get("/").content.decode()  # from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(pk=goes.pk).delete()
+
+    assert "Wird gelöscht" not in client.get("/").content.decode()
+    assert "Wird gelöscht" not in client.get("/thema/energie/").content.decode()
+
+
+def test_a_matching_etag_gets_a_304_without_rendering_until_the_next_publish(
+    client, site_tree, published, django_assert_num_queries
+):
+    article = published(title="Erster Artikel", tags=["Energie"])
+    for url in urls(site_tree, article).values():
+        etag = client.get(url)["ETag"]
+        with django_assert_num_queries(0):
+            response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert client.get(url, HTTP_IF_NONE_MATCH='"etwas-anderes"').status_code == 200
+
+    etag = client.get("/")["ETag"]
+    published(title="Zweiter Artikel", tags=["Energie"])
+    response = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Zweiter Artikel" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_a_readers_follow_state_and_csrf_token_never_reach_anyone_else(
+    client, site_tree, published
+):
+    from django.test import Client
+
+    article = published(title="Artikel mit Thema", tags=["Energie", "Wind"])
+    reader = follower("leser@example.org", "Energie")
+    reader_client = Client()
+    reader_client.cookies[READER_COOKIE] = make_token("reader", reader.pk)
+
+    for url in ["/thema/wind/", article.url]:
+        # The reader first: their page is rendered for them and not kept.
+        personal = reader_client.get(url)
+        html = personal.content.decode()
+        assert "csrfmiddlewaretoken" in html  # the [+] form for "Wind"
+        assert "private" in personal["Cache-Control"]
+        assert "ETag" not in personal
+        # Then anonymous readers, twice (rendered, then cached): no trace of the reader.
+        for _ in range(2):
+            anonymous = client.get(url).content.decode()
+            assert "csrfmiddlewaretoken" not in anonymous
+            assert "Sie folgen" not in anonymous
+        # And the reader after the page is cached: still their own page.
+        again = reader_client.get(url).content.decode()
+        assert "csrfmiddlewaretoken" in again
+    assert "Sie folgen „Energie“" in reader_client.get(article.url).content.decode()
+    assert "Sie folgen" not in client.get(article.url).content.decode()
+
+
+def test_logged_in_editors_never_get_or_fill_the_cache(client, site_tree, published, admin_user):
+    published(title="Ein Artikel", tags=["Energie"])
+    anonymous = client.get("/")
+    assert "public" in anonymous["Cache-Control"]
+
+    from django.test import Client
+
+    editor = Client()
+    editor.force_login(admin_user)
+    response = editor.get("/")
+    assert "private" in response["Cache-Control"]
+    assert "ETag" not in response
+
+
+def test_a_page_that_used_a_csrf_token_is_not_stored():
+    """Whatever a template adds later: a rendered token makes the page personal."""
+    calls = []
+
+    def view(request):
+        calls.append(1)
+        return cacheable(HttpResponse(f"<form>{get_token(request)}</form>"))
+
+    middleware = PageCacheMiddleware(view)
+    for _ in range(2):
+        response = middleware(RequestFactory().get("/"))
+        assert "private" in response["Cache-Control"]
+    assert len(calls) == 2  # rendered both times: nothing was served from the cache
+
+
+def test_only_public_pages_are_stored(settings):
+    def view(request):
+        return HttpResponse("nicht markiert")
+
+    response = PageCacheMiddleware(view)(RequestFactory().get("/suche/"))
+    assert "ETag" not in response and not response.has_header("Cache-Control")
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    received: list[tuple[str, str]] = []
+
+    def do_PURGE(self) -> None:  # noqa: N802 (the HTTP method's name)
+        PurgeRecorder.received.append((self.headers["Host"], self.path))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy(settings):
+    """A real HTTP server on loopback standing in for Varnish: records PURGE requests."""
+    PurgeRecorder.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_port}",
+        }
+    }
+    yield PurgeRecorder.received
+    server.shutdown()
+    server.server_close()
+
+
+def test_publish_and_unpublish_purge_article_home_section_and_tags(
+    site_tree, published, proxy, django_capture_on_commit_callbacks
+):
+    article = published(title="Gepurgter Artikel", tags=["Energie", "Wind"])
+    paths = {path for _, path in proxy}
+    politik = site_tree.sections["Politik"]
+    expected = {article.url, "/", politik.url, "/thema/energie/", "/thema/wind/"}
+    assert paths == expected
+    assert len(proxy) == len(expected)
+
+    proxy.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    assert {path for _, path in proxy} == expected
+
+
+def test_without_a_proxy_nothing_is_purged(site_tree, published, settings):
+    assert not getattr(settings, "WAGTAILFRONTENDCACHE", None)
+    published(title="Ohne Proxy", tags=["Energie"])  # no error, no request anywhere

@@ -1,0 +1,111 @@
+"""The Content-Security-Policy as Chromium enforces it: public pages, the sign-up dialog's
+script and the API docs (Swagger UI) run without a single violation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.factories import make_image, paragraphs, publish_article
+from tests.podcast.test_feed import publish as publish_episode
+
+CHROMIUM = os.environ.get("DEPESCHE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls between browser steps
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="module")
+def _serialized_db(django_db_setup) -> str:
+    from django.db import connections
+
+    return str(getattr(connections["default"], "_test_serialized_contents", ""))
+
+
+@pytest.fixture(autouse=True)
+def _keep_serialized_db(_serialized_db) -> Iterator[None]:
+    """Wagtail's initial rows come back after this transactional test (as in tests/browser):
+    once Playwright's loop ran in this thread, the connection object may be a new one."""
+    from django.db import connections
+
+    yield
+    connections["default"]._test_serialized_contents = _serialized_db  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_public_pages_and_api_docs_run_without_csp_violations(live_server, chromium, settings):
+    from depesche.newsroom.services import site_setup
+
+    settings.BASE_URL = live_server.url
+    tree = site_setup(site_name="Depesche")
+    article = publish_article(
+        tree.sections["Politik"],
+        tags=["Energie"],
+        body=[*paragraphs("Ein Absatz."), ("image", {"image": make_image("Bild")})],
+    )
+    episode = publish_episode()
+    page = chromium.new_page()
+    page.clock.install()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    ran: list[str] = []
+    for path in [
+        "/",
+        article.url,
+        "/thema/energie/",
+        "/newsletter/",
+        "/suche/?q=Absatz",
+        f"/podcast/{episode.slug}/",
+        "/api/docs",
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.ok, path
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("networkidle")
+        ran.append(path)
+
+    # The scripts did run: the dialog's script set its hooks, Swagger UI drew the API.
+    assert page.locator(".swagger-ui .opblock").count() >= 3
+    page.goto(live_server.url + article.url)
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.clock.run_for(16_000)  # newsletter.js opens the dialog after 15 s
+    page.wait_for_selector("#newsletter-dialog[open]", timeout=5000)
+    assert violations == []
+
+    # An inline script would have been refused and reported: the check above can fail.
+    from playwright.sync_api import Error as PlaywrightError
+
+    with pytest.raises(PlaywrightError, match="violates the following Content Security Policy"):
+        page.add_script_tag(content="window.__inline = 1")
+    assert page.evaluate("window.__inline") is None

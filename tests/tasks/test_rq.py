@@ -1,0 +1,144 @@
+"""depesche.core.rq: priorities as queues, the test backend, and real `depesche worker`
+processes sharing one Redis (and, on PostgreSQL, one database)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import django_rq
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django_tasks import task_backends
+
+from depesche.audio.tasks import article_audio_task
+from depesche.core.rq import LOW_QUEUE, BurstRQBackend, RQBackend, queues
+from depesche.core.tasks import ping_task
+from depesche.delivery.models import Delivery
+from tests.delivery.test_reliability import publish, seed, sink  # noqa: F401 (fixture)
+
+ROOT = Path(__file__).resolve().parents[2]
+RQ_TASKS = {"default": {"BACKEND": "depesche.core.rq.RQBackend", "QUEUES": ["default", "low"]}}
+
+# `depesche worker` on this test's database (argv[1]), as on a worker machine: with the
+# production backend, not the suite's BurstRQBackend (which would run what the worker itself
+# enqueues, e.g. periodic tasks, in the enqueuing thread).
+WORKER = """
+import sys
+from django.conf import settings
+settings.DATABASES["default"]["NAME"] = sys.argv[1]
+settings.TASKS["default"]["BACKEND"] = "depesche.core.rq.RQBackend"
+import django
+django.setup()
+from django.core.management import call_command
+call_command("worker")
+"""
+
+
+@pytest.fixture
+def redis_queues():
+    """Our queues, empty before and after the test."""
+    for queue in queues():
+        queue.empty()
+    yield queues()
+    for queue in queues():
+        queue.empty()
+
+
+def test_the_suite_runs_tasks_through_redis():
+    assert isinstance(task_backends["default"], BurstRQBackend)
+    result = ping_task.enqueue()
+    assert result.status == "SUCCESSFUL" and result.return_value == "pong"
+    # The job went through Redis: RQ keeps it and its result there.
+    job = django_rq.get_queue("default").fetch_job(result.id)
+    assert job is not None and job.get_status() == "finished"
+
+
+def test_low_priority_tasks_wait_in_their_own_queue(settings, redis_queues):
+    settings.TASKS = RQ_TASKS
+    audio = article_audio_task.enqueue(article_id=1)
+    ping = ping_task.enqueue()
+    default, low = redis_queues
+    assert low.name == LOW_QUEUE
+    assert default.job_ids == [ping.id]
+    assert low.job_ids == [audio.id]
+    assert isinstance(task_backends["default"], RQBackend)
+
+
+def start_worker(env: dict[str, str], errlog) -> subprocess.Popen:
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORKER, django_settings.DATABASES["default"]["NAME"]],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=errlog,
+        text=True,
+    )
+    line = worker.stdout.readline()
+    errlog.seek(0)
+    assert line.startswith("Worker running"), line + errlog.read().decode(errors="replace")
+    return worker
+
+
+@pytest.fixture
+def workers(sink, redis_queues):  # noqa: F811
+    """Two `depesche worker` processes on PostgreSQL (one on SQLite, which has one writer)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "depesche.config.settings.test",
+        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+        "SECRET_KEY": django_settings.SECRET_KEY,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    }
+    count = 2 if connection.vendor == "postgresql" else 1
+    errlog = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    started = [start_worker(env, errlog) for _ in range(count)]
+    yield started
+    for worker in started:
+        worker.terminate()
+    for worker in started:
+        worker.wait(timeout=30)
+    errlog.close()
+
+
+def wait_for(check, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_processes_share_the_queue_and_run_each_task_once(settings, workers):
+    settings.TASKS = RQ_TASKS
+    results = [ping_task.enqueue() for _ in range(40)]
+
+    def finished() -> bool:
+        for result in results:
+            result.refresh()
+        return all(result.is_finished for result in results)
+
+    wait_for(finished)
+    assert all(result.return_value == "pong" for result in results)
+    # Each task ran exactly once, and every worker process took some.
+    assert all(len(result.worker_ids) == 1 for result in results)
+    takers = Counter(result.worker_ids[0] for result in results)
+    assert len(takers) == len(workers), takers
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_fan_out_through_redis_reaches_every_reader_once(settings, site_tree, sink, workers):  # noqa: F811
+    settings.TASKS = RQ_TASKS
+    emails = seed(300)
+    publish(site_tree)  # its on-commit fan-out task goes to Redis, a worker process runs it
+    wait_for(lambda: sink.count() >= 300)
+    time.sleep(1)  # a duplicate would arrive now
+    accepted = list(sink.accepted)
+    assert sorted(rcpt for rcpt, _ in accepted) == sorted(emails)
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 300
