@@ -101,6 +101,9 @@ def cmd_test(args: list[str]) -> int:
             say(f"{label} failed")
             return 1
     say("pytest" + (" on " + env["DATABASE_URL"] if env.get("DATABASE_URL") else " on SQLite"))
+    # One pytest process per core (at most 4; each has its own test database).
+    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+        args = ["-n", str(min(os.cpu_count() or 1, 4)), *args]
     return subprocess.call([bin_("pytest"), *args], cwd=ROOT, env=env)
 
 

@@ -11,6 +11,22 @@ def site_tree(db) -> SiteTree:
     return site_setup(site_name="Depesche")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _initial_rows(django_db_setup) -> None:
+    """Keep the test database's initial rows (Wagtail's root page, default site, groups …)
+    for every `serialized_rollback` test to restore.
+
+    Django keeps them on the connection object, which lives in a context variable: once
+    Playwright's event loop ran in a thread (tests/browser, tests/security/
+    test_csp_in_browser.py), a test may get a fresh connection object without them and would
+    then find no root page. On the class, every connection object of the process has them."""
+    from django.db import connections
+
+    rows = getattr(connections["default"], "_test_serialized_contents", None)
+    if rows:
+        type(connections["default"])._test_serialized_contents = rows
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached consent texts never leak from one test into another."""

@@ -72,28 +72,6 @@ def site(settings, live_server, tmp_path) -> str:
     return str(live_server.url)
 
 
-@pytest.fixture(scope="package")
-def _serialized_db(django_db_setup) -> str:
-    """The test database's initial rows (Wagtail's root page, default site, groups …)."""
-    from django.db import connections
-
-    return str(getattr(connections["default"], "_test_serialized_contents", ""))
-
-
-@pytest.fixture(autouse=True)
-def _keep_serialized_db(_serialized_db) -> Iterator[None]:
-    """Hand the initial rows to the connection that restores them for the next test.
-
-    Django keeps them on the connection object, which lives in a context variable; once
-    Playwright's loop runs in this thread, the next test may get a fresh connection object
-    without them, and `serialized_rollback` would then restore nothing.
-    """
-    from django.db import connections
-
-    yield
-    connections["default"]._test_serialized_contents = _serialized_db  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def page(browser, site) -> Iterator[Any]:
     context = browser.new_context(

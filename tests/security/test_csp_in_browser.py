@@ -38,23 +38,6 @@ def chromium() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture(scope="module")
-def _serialized_db(django_db_setup) -> str:
-    from django.db import connections
-
-    return str(getattr(connections["default"], "_test_serialized_contents", ""))
-
-
-@pytest.fixture(autouse=True)
-def _keep_serialized_db(_serialized_db) -> Iterator[None]:
-    """Wagtail's initial rows come back after this transactional test (as in tests/browser):
-    once Playwright's loop ran in this thread, the connection object may be a new one."""
-    from django.db import connections
-
-    yield
-    connections["default"]._test_serialized_contents = _serialized_db  # type: ignore[attr-defined]
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_public_pages_and_api_docs_run_without_csp_violations(live_server, chromium, settings):
     from depesche.newsroom.services import site_setup

@@ -311,6 +311,9 @@ def cache_settings(url: str) -> dict[str, object]:
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "depesche_cache",
+            # Cached pages live here too: Django's default of 300 entries would evict them
+            # long before they expire (it culls a third when full).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}

@@ -90,6 +90,15 @@ class _InlineWorker(SimpleWorker):
     def _install_signal_handlers(self) -> None:
         pass
 
+    # Commands over pub/sub (stop a job, shut down) are for long-running workers. RQ listens in
+    # a thread and, at the end of each burst, waits up to a second for that thread to stop: a
+    # quarter second per enqueue, and threads left blocked in Redis for a minute.
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
+        pass
+
     @property
     def should_run_maintenance_tasks(self) -> bool:
         # Cleaning registries of dead workers is the long-running workers' job (and would

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -134,7 +134,7 @@ class ArticlePage(Page):
     source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     content_panels = [
-        FieldPanel("title", heading=_("Überschrift")),
+        TitleFieldPanel("title", heading=_("Überschrift")),
         FieldPanel("teaser"),
         FieldPanel("body"),
         MultiFieldPanel(

@@ -10,6 +10,7 @@ from depesche.newsroom.models import ArticlePage, ArticlePageTag, LegalPage, Sec
 HOME_LATEST = 11  # a lead spanning two columns plus ten fills 3 or 4 columns
 HOME_PER_SECTION = 4
 HOME_WINDOW = 100  # newest articles that fill the home page's section blocks
+RELATED_WINDOW = 300  # newest articles per shared tag that "Mehr zum Thema" ranks
 
 
 def articles_live() -> QuerySet[ArticlePage]:
@@ -68,17 +69,34 @@ def articles_related(*, article: ArticlePage, limit: int = 5) -> list[ArticlePag
     """Published articles sharing tags with `article`: most shared tags first, then newest.
 
     Never the article itself. The filter and the count use the same join, so `shared` counts
-    only the tags in common.
+    only the tags in common. Only the newest RELATED_WINDOW taggings of each shared tag (by
+    article id, i.e. creation) are ranked: a tag on thousands of articles would otherwise make
+    every article page group all of them.
     """
     tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
     if not tag_ids:
         return []
+    recent = (
+        ArticlePageTag.objects.filter(tag_id__in=tag_ids)
+        .order_by("-content_object_id")
+        .values("content_object_id")[: RELATED_WINDOW * len(tag_ids)]
+    )
+    order = ("-shared", "-first_published_at", "-pk")
+    # Ranked on ids alone (a narrow GROUP BY), then only the winners are read in full.
+    top = (
+        ArticlePage.objects.live()
+        .filter(tagged_items__tag_id__in=tag_ids, pk__in=recent)
+        .exclude(pk=article.pk)
+        .values("pk")
+        .annotate(shared=Count("tagged_items"))
+        .order_by(*order)
+        .values("pk")[:limit]
+    )
     return list(
         articles_live()
-        .filter(tagged_items__tag_id__in=tag_ids)
-        .exclude(pk=article.pk)
+        .filter(tagged_items__tag_id__in=tag_ids, pk__in=top)
         .annotate(shared=Count("tagged_items"))
-        .order_by("-shared", "-first_published_at", "-pk")[:limit]
+        .order_by(*order)
     )
 
 
