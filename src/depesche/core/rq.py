@@ -21,7 +21,9 @@ import threading
 from typing import Any, TypeVar
 
 import django_rq
+from django.conf import settings
 from django.db import close_old_connections
+from django_rq.queues import DjangoRQ
 from django_tasks.base import DEFAULT_TASK_PRIORITY, Task, TaskResult
 from django_tasks_rq import Job
 from django_tasks_rq import RQBackend as BaseRQBackend
@@ -55,9 +57,30 @@ class RQBackend(BaseRQBackend):
         return super().enqueue(task, args, kwargs)
 
 
+class NamespacedQueue(DjangoRQ):
+    """A queue whose Redis keys carry settings.RQ_NAMESPACE ("rq:queue:gw0:default"), chosen by
+    RQ_QUEUES' QUEUE_CLASS: parallel test processes (pytest-xdist, each with its own test
+    database) share one Redis database without taking each other's jobs."""
+
+    redis_queue_namespace_prefix = (
+        f"{Queue.redis_queue_namespace_prefix}{getattr(settings, 'RQ_NAMESPACE', '')}:"
+    )
+
+
 def queues() -> list[Queue]:
     """Our queues in the order workers take from them: "default" first, then "low"."""
     return [django_rq.get_queue(name, job_class=Job) for name in RQ_QUEUE_NAMES]
+
+
+def _worker_kwargs() -> dict[str, Any]:
+    ours = queues()
+    return {
+        "queues": ours,
+        "connection": django_rq.get_connection(RQ_QUEUE_NAMES[0]),
+        "job_class": Job,
+        # The class whose key prefix the worker expects when it pops a job (NamespacedQueue).
+        "queue_class": type(ours[0]),
+    }
 
 
 class Worker(SimpleWorker):
@@ -73,12 +96,7 @@ class Worker(SimpleWorker):
 
 def worker(*, name: str | None = None) -> Worker:
     """A worker on our queues; named after the host and process so results show who ran them."""
-    return Worker(
-        queues(),
-        connection=django_rq.get_connection(RQ_QUEUE_NAMES[0]),
-        job_class=Job,
-        name=name or f"{socket.gethostname()}.{os.getpid()}",
-    )
+    return Worker(**_worker_kwargs(), name=name or f"{socket.gethostname()}.{os.getpid()}")
 
 
 class _InlineWorker(SimpleWorker):
@@ -127,9 +145,7 @@ class BurstRQBackend(RQBackend):
             return result
         _draining.active = True
         try:
-            _InlineWorker(
-                queues(), connection=django_rq.get_connection(RQ_QUEUE_NAMES[0]), job_class=Job
-            ).work(burst=True, logging_level="WARNING")
+            _InlineWorker(**_worker_kwargs()).work(burst=True, logging_level="WARNING")
         finally:
             _draining.active = False
         # As ImmediateBackend: the result the caller gets is already final.

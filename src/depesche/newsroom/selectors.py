@@ -10,7 +10,7 @@ from depesche.newsroom.models import ArticlePage, ArticlePageTag, LegalPage, Sec
 HOME_LATEST = 11  # a lead spanning two columns plus ten fills 3 or 4 columns
 HOME_PER_SECTION = 4
 HOME_WINDOW = 100  # newest articles that fill the home page's section blocks
-RELATED_WINDOW = 300  # newest articles per shared tag that "Mehr zum Thema" ranks
+RELATED_WINDOW = 100  # newest articles per shared tag that "Mehr zum Thema" ranks
 
 
 def articles_live() -> QuerySet[ArticlePage]:
@@ -45,19 +45,22 @@ def sections_live() -> list[SectionPage]:
 def section_blocks(*, limit: int) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Each live section with its newest articles; sections without articles are left out.
 
-    One query for the newest HOME_WINDOW articles fills the blocks of every section that
-    published lately (the cost does not grow with the archive); a section with fewer than
-    `limit` among them gets a query of its own."""
+    The ids of the newest HOME_WINDOW articles pick the blocks of every section that published
+    lately, and one more query reads those articles (the cost does not grow with the archive);
+    a section with fewer than `limit` among them gets a query of its own."""
     sections = sections_live()
-    recent = list(articles_live().defer("body")[:HOME_WINDOW])
-    by_section: dict[int, list[ArticlePage]] = {section.pk: [] for section in sections}
-    for article in recent:
-        bucket = by_section.get(article.section_id or 0)
+    # Ids first: building a hundred page objects would cost more than the queries.
+    recent = list(articles_live().values_list("pk", "section_id")[:HOME_WINDOW])
+    chosen: dict[int, list[int]] = {section.pk: [] for section in sections}
+    for pk, section_id in recent:
+        bucket = chosen.get(section_id or 0)
         if bucket is not None and len(bucket) < limit:
-            bucket.append(article)
+            bucket.append(pk)
+    wanted = [pk for ids in chosen.values() for pk in ids]
+    by_pk = {a.pk: a for a in articles_live().defer("body").filter(pk__in=wanted)} if wanted else {}
     blocks = []
     for section in sections:
-        articles = by_section[section.pk]
+        articles = [by_pk[pk] for pk in chosen[section.pk] if pk in by_pk]
         if len(articles) < limit and len(recent) == HOME_WINDOW:
             articles = list(articles_in_section(section_id=section.pk)[:limit])
         if articles:

@@ -11,6 +11,15 @@ TASKS = (
     if RQ_QUEUES  # noqa: F405
     else {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 )
+# pytest-xdist: each worker process has its own test database, so its jobs stay under its own
+# Redis keys (depesche.core.rq.NamespacedQueue); `depesche worker` processes a test starts
+# inherit the variable.
+import os  # noqa: E402
+
+RQ_NAMESPACE = os.environ.get("PYTEST_XDIST_WORKER", "")
+if RQ_NAMESPACE:
+    for rq_queue in RQ_QUEUES.values():  # noqa: F405
+        rq_queue["QUEUE_CLASS"] = "depesche.core.rq.NamespacedQueue"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
