@@ -145,7 +145,11 @@ class BurstRQBackend(RQBackend):
             return result
         _draining.active = True
         try:
-            _InlineWorker(**_worker_kwargs()).work(burst=True, logging_level="WARNING")
+            # One worker per thread, reused: a new one costs a Redis connection and a few
+            # round trips, and the suite enqueues thousands of tasks (every page save indexes).
+            if not hasattr(_draining, "worker"):
+                _draining.worker = _InlineWorker(**_worker_kwargs())
+            _draining.worker.work(burst=True, logging_level="WARNING")
         finally:
             _draining.active = False
         # As ImmediateBackend: the result the caller gets is already final.
