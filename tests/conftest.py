@@ -28,6 +28,19 @@ def _initial_rows(django_db_setup) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language (German): a test that rendered English must
+    not leave the next one's messages in English (the order differs between pytest-xdist
+    runs)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached consent texts never leak from one test into another."""
     from django.core.cache import cache

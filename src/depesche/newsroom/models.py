@@ -62,12 +62,15 @@ class SectionPage(Page):
         verbose_name_plural = _("Ressorts")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from depesche.core.pagination import paginate
+        from depesche.core.pagination import paginate_newest
         from depesche.newsroom import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(
-            request, selectors.articles_in_section(section_id=self.pk), settings.PAGE_SIZE
+        context["articles"] = paginate_newest(
+            request,
+            selectors.article_ids(selectors.articles_in_section(section_id=self.pk)),
+            selectors.articles_by_ids,
+            settings.PAGE_SIZE,
         )
         return context
 

@@ -6,14 +6,19 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from taggit.models import Tag
 
-from depesche.core.pagination import paginate
+from depesche.core.pagination import paginate_newest
 from depesche.newsroom import selectors
 from depesche.newsroom.pagecache import cacheable
 
 
 def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    articles = paginate(request, selectors.articles_for_tag(tag=tag), settings.PAGE_SIZE)
+    articles = paginate_newest(
+        request,
+        selectors.article_ids(selectors.articles_for_tag(tag=tag)),
+        selectors.articles_by_ids,
+        settings.PAGE_SIZE,
+    )
     return cacheable(render(request, "newsroom/tag_page.html", {"tag": tag, "articles": articles}))
 
 
