@@ -145,6 +145,9 @@ def test_subscribe_follow_alert_and_unsubscribe(page, browser, site, newsroom, m
     editor_box = body.get_by_role("textbox").first
     editor_box.click()
     desk.keyboard.type("Die Bundesnetzagentur hat drei neue Leitungen genehmigt.")
+    # Draftail writes the paragraph into its form field on blur: publish only after that.
+    editor_box.blur()
+    expect(desk.locator("[name='body-0-value']")).to_have_value(re.compile("Bundesnetzagentur"))
     tags = desk.locator("[data-w-tag-target], .tagit input, #id_tags + * input").first
     tags.fill("Energie")
     tags.press("Enter")
