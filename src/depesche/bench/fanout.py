@@ -22,11 +22,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from depesche.bench.scratch import scratch_environment
+from depesche.bench.scratch import run_inner_in_scratch
 from depesche.bench.sink import Sink, raw_send
 
 RAW_MAX_MESSAGES = 50_000
-PRODUCTION = "depesche.config.settings.production"
 STALL_SECONDS = 120
 
 
@@ -44,29 +43,7 @@ def progress(message: str) -> None:
 
 def run_outer(options: Options, argv: list[str]) -> int:
     """Run the benchmark in a scratch database; its JSON goes to stdout."""
-    # `kill` ends the run like Ctrl-C does: the scratch database is dropped on the way out.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with scratch_environment(options.database_url) as env:
-        progress(
-            f"scratch database: {env['DATABASE_URL'] or 'SQLite in ' + env['DEPESCHE_DATA_DIR']}"
-        )
-        child = subprocess.run(
-            [sys.executable, "-m", "depesche.cli", "bench", *argv, "--inner"],
-            # Production settings whatever this process runs with (tests run it with test
-            # settings, whose tasks run inline and whose mail stays in memory).
-            # Articles are not read aloud: this measures the alerts alone.
-            env={
-                **os.environ,
-                **env,
-                "DJANGO_SETTINGS_MODULE": PRODUCTION,
-                "DEPESCHE_ARTICLE_AUDIO": "false",
-            },
-            stdout=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-        sys.stdout.write(child.stdout)
-        return child.returncode
+    return run_inner_in_scratch(options.database_url, argv, {})
 
 
 # --- the inner run, inside the scratch database ---------------------------------------------

@@ -28,9 +28,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from depesche.bench.fanout import progress
-from depesche.bench.scratch import scratch_environment
+from depesche.bench.scratch import run_inner_in_scratch
 
-PRODUCTION = "depesche.config.settings.production"
 SERVER_SETTINGS = "depesche.bench.pages_settings"
 CEILING_PATH = "/_bench/ceiling/"
 TAGS = 200  # each article has 2 of them: about N / 100 articles per tag
@@ -60,26 +59,9 @@ def run_outer(options: Options, argv: list[str]) -> int:
     """Run the benchmark in a scratch database; its JSON goes to stdout."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing (Debian: apt-get install wrk)")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with scratch_environment(options.database_url) as env:
-        progress(
-            f"scratch database: {env['DATABASE_URL'] or 'SQLite in ' + env['DEPESCHE_DATA_DIR']}"
-        )
-        child = subprocess.run(
-            [sys.executable, "-m", "depesche.cli", "bench", *argv, "--inner"],
-            env={
-                **os.environ,
-                **env,
-                "DJANGO_SETTINGS_MODULE": PRODUCTION,
-                "DEPESCHE_ARTICLE_AUDIO": "false",
-                "CACHE_URL": os.environ.get("CACHE_URL", "db://"),
-            },
-            stdout=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-        sys.stdout.write(child.stdout)
-        return child.returncode
+    return run_inner_in_scratch(
+        options.database_url, argv, {"CACHE_URL": os.environ.get("CACHE_URL", "db://")}
+    )
 
 
 # --- the inner run, inside the scratch database ---------------------------------------------

@@ -7,6 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,3 +61,34 @@ def _postgres_create(url: str) -> tuple[str, str]:
 def _postgres_drop(url: str, name: str) -> None:
     with _admin_connection(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+PRODUCTION = "depesche.config.settings.production"
+
+
+def run_inner_in_scratch(database_url: str, argv: list[str], env: dict[str, str]) -> int:
+    """Run `depesche bench <argv> --inner` in a scratch database with production settings
+    (whatever this process runs with: tests use test settings, whose tasks run inline) and
+    `env` on top; its stdout (the JSON) goes to ours. Articles are not read aloud."""
+    from depesche.bench.fanout import progress
+
+    # `kill` ends the run like Ctrl-C does: the scratch database is dropped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with scratch_environment(database_url) as scratch:
+        where = scratch["DATABASE_URL"] or "SQLite in " + scratch["DEPESCHE_DATA_DIR"]
+        progress(f"scratch database: {where}")
+        child = subprocess.run(
+            [sys.executable, "-m", "depesche.cli", "bench", *argv, "--inner"],
+            env={
+                **os.environ,
+                **scratch,
+                "DJANGO_SETTINGS_MODULE": PRODUCTION,
+                "DEPESCHE_ARTICLE_AUDIO": "false",
+                **env,
+            },
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        sys.stdout.write(child.stdout)
+        return child.returncode
