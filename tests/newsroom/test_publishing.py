@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from wagtail.test.utils.timestamps import submittable_timestamp
 
 from depesche.newsroom.blocks import RICH_TEXT_FEATURES
-from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.models import ArticlePage, ArticlePageTag
 from depesche.newsroom.services import article_fingerprint
 from tests.factories import paragraphs, publish_article, save_draft_article
 
@@ -515,3 +515,69 @@ def test_anonymous_user_cannot_use_admin(client, site_tree):
     response = client.get(add_url(site_tree.sections["Politik"]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- Tag pages' sort key (ArticlePageTag.published_at) ---------------------------------------
+
+
+def tag_dates(article: ArticlePage) -> dict[str, datetime | None]:
+    rows = ArticlePageTag.objects.filter(content_object_id=article.pk)
+    return dict(rows.values_list("tag__name", "published_at"))
+
+
+def test_taggings_carry_the_publication_date_only_while_live(site_tree):
+    section = site_tree.sections["Politik"]
+    draft = save_draft_article(section, tags=["Wahl"])
+    assert tag_dates(draft) == {"Wahl": None}
+
+    draft.get_latest_revision().publish()
+    article = reload(draft)
+    published = article.first_published_at
+    assert tag_dates(article) == {"Wahl": published}
+
+    article.tags.add("Umfrage")  # a tag added in a later revision gets the date on publish
+    article.save_revision().publish()
+    assert tag_dates(article) == {"Wahl": published, "Umfrage": published}
+
+    reload(article).unpublish()
+    assert tag_dates(article) == {"Wahl": None, "Umfrage": None}
+
+    reload(article).get_latest_revision().publish()
+    published = reload(article).first_published_at  # kept, at the revision's precision
+    assert published.replace(microsecond=0) == article.first_published_at.replace(microsecond=0)
+    assert tag_dates(article) == {"Wahl": published, "Umfrage": published}
+
+
+def test_expiry_takes_an_article_off_its_tag_pages(client, site_tree):
+    article = publish_article(site_tree.sections["Politik"], title="Läuft ab", tags=["Wahl"])
+    ArticlePage.objects.filter(pk=article.pk).update(
+        expire_at=timezone.now() - timedelta(minutes=1)
+    )
+    call_command("publish_scheduled", verbosity=0)
+    assert tag_dates(article) == {"Wahl": None}
+    assert "Läuft ab" not in client.get("/thema/wahl/").content.decode()
+
+
+def test_a_copy_of_a_live_article_is_not_on_its_tag_pages(client, site_tree):
+    article = publish_article(site_tree.sections["Politik"], title="Original", tags=["Wahl"])
+    copy = article.copy(update_attrs={"slug": "kopie", "title": "Kopie"}, keep_live=False)
+    assert tag_dates(copy) == {"Wahl": None}
+    assert "Kopie" not in client.get("/thema/wahl/").content.decode()
+
+
+def test_migration_gives_existing_taggings_their_dates(site_tree):
+    import importlib
+
+    from django.apps import apps
+
+    live = publish_article(site_tree.sections["Politik"], tags=["Wahl", "Umfrage"])
+    gone = publish_article(site_tree.sections["Politik"], tags=["Wahl"])
+    gone.unpublish()
+    ArticlePageTag.objects.update(published_at=LONG_AGO)  # as if the column held nonsense
+
+    migration = importlib.import_module("depesche.newsroom.migrations.0004_tagging_published_at")
+    migration.fill_dates(apps, None)
+
+    published = reload(live).first_published_at
+    assert tag_dates(live) == {"Wahl": published, "Umfrage": published}
+    assert tag_dates(gone) == {"Wahl": None}

@@ -60,10 +60,22 @@ def test_related_without_tags_is_empty(related_setup):
 
 def test_related_query_count_is_bounded(related_setup, django_assert_max_num_queries):
     article = related_setup["A"]
-    with django_assert_max_num_queries(2):
+    # The article's tags, the ranking on the taggings, the winners (with their sections).
+    with django_assert_max_num_queries(3):
         related = selectors.articles_related(article=article)
-        # The section of each card comes with the same query.
         assert [r.section.title for r in related] == ["Wirtschaft", "Politik", "Politik"]
+    tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
+    with django_assert_max_num_queries(2):
+        assert selectors.articles_related(article=article, tag_ids=tag_ids) == related
+
+
+def test_related_skips_an_article_whose_tag_dates_are_stale(related_setup):
+    """An article unpublished behind the model's back (a queryset update, no save()) still has
+    dates on its taggings; the live check drops it and the next candidate takes its place."""
+    from depesche.newsroom.models import ArticlePage
+
+    ArticlePage.objects.filter(pk=related_setup["B"].pk).update(live=False)
+    assert titles(selectors.articles_related(article=related_setup["A"], limit=2)) == ["C", "D"]
 
 
 def test_latest_is_newest_first_and_live_only(related_setup):

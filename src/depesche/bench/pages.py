@@ -159,7 +159,11 @@ def seed(count: int) -> dict[str, str]:
                 cursor.executemany(insert, rows)
             ArticlePageTag.objects.bulk_create(
                 [
-                    ArticlePageTag(content_object_id=page.pk, tag_id=tags[(n * 7 + k) % TAGS].pk)
+                    ArticlePageTag(
+                        content_object_id=page.pk,
+                        tag_id=tags[(n * 7 + k) % TAGS].pk,
+                        published_at=page.first_published_at,
+                    )
                     for n, page in enumerate(pages, start=start)
                     for k in (0, 1)
                 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -83,6 +84,27 @@ class SectionPage(Page):
 class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey(
         "newsroom.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+    # The article's first publication while it is live, else empty: a tag page reads its
+    # newest articles from one index range (tag, date), at any archive size and for rare tags
+    # as for common ones. Kept by `sync_tag_dates`; never edited.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["tag", "published_at", "content_object"], name="newsroom_tag_newest"
+            )
+        ]
+
+
+def sync_tag_dates(*, article_id: int) -> None:
+    """Copy the article's live publication date onto its taggings (empty when not live).
+
+    Reads the date from the database, so it also holds after a queryset update of the page."""
+    published = Page.objects.filter(pk=article_id, live=True).values("first_published_at")[:1]
+    ArticlePageTag.objects.filter(content_object_id=article_id).update(
+        published_at=Subquery(published)
     )
 
 
@@ -207,6 +229,10 @@ class ArticlePage(Page):
             parent = self.get_parent()
             self.section_id = parent.pk if parent is not None else None
         super().save(*args, **kwargs)
+        # After super(): the taggings (child objects) are committed by then. Publishing,
+        # unpublishing and copies end here; scheduled expiry saves a plain Page and is
+        # caught by the page_unpublished receiver.
+        sync_tag_dates(article_id=self.pk)
 
     def with_content_json(self, content: dict[str, Any]) -> ArticlePage:
         # Publication bookkeeping belongs to the article, not to the revision being restored.
@@ -220,8 +246,11 @@ class ArticlePage(Page):
         from depesche.newsroom import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = selectors.articles_related(article=self, limit=5)
-        context["article_tags"] = list(self.tags.all())
+        tags = list(self.tags.all())
+        context["article_tags"] = tags
+        context["related"] = selectors.articles_related(
+            article=self, limit=5, tag_ids=[tag.pk for tag in tags]
+        )
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.db import transaction
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.models import ArticlePage, sync_tag_dates
 
 
 def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
@@ -21,6 +21,11 @@ def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> 
     from depesche.newsroom.services import article_publication_record
 
     article_publication_record(article=instance)
+
+
+def on_article_unpublished(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
+    # Scheduled expiry unpublishes a plain Page, so ArticlePage.save() does not run then.
+    sync_tag_dates(article_id=instance.pk)
 
 
 def on_article_moved(sender: type, instance: Any, parent_page_after: Any, **kwargs: Any) -> None:
@@ -44,6 +49,9 @@ def on_page_changed(sender: type, instance: Page, **kwargs: Any) -> None:
 def connect() -> None:
     page_published.connect(
         on_article_published, sender=ArticlePage, dispatch_uid="newsroom.article_published"
+    )
+    page_unpublished.connect(
+        on_article_unpublished, sender=ArticlePage, dispatch_uid="newsroom.article_unpublished"
     )
     post_page_move.connect(
         on_article_moved, sender=ArticlePage, dispatch_uid="newsroom.article_moved"

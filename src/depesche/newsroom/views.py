@@ -15,7 +15,7 @@ def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     articles = paginate_newest(
         request,
-        selectors.article_ids(selectors.articles_for_tag(tag=tag)),
+        selectors.article_ids_for_tag(tag=tag),
         selectors.articles_by_ids,
         settings.PAGE_SIZE,
     )
