@@ -92,6 +92,27 @@ def test_database_url_selects_postgresql(tmp_path):
     assert database_settings("", tmp_path)["NAME"] == str(tmp_path / "depesche.sqlite3")
 
 
+def test_postgresql_connections_plan_without_parallel_workers(tmp_path):
+    db = database_settings("postgres://postgres@127.0.0.1:5432/test", tmp_path)
+    assert db["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    # The operator's own `options` in the URL win.
+    custom = database_settings("postgres://h/db?options=-c%20work_mem%3D64MB", tmp_path)
+    assert custom["OPTIONS"]["options"] == "-c work_mem=64MB"
+
+
+@pytest.mark.django_db
+def test_the_running_database_uses_its_configured_options():
+    """On the PostgreSQL pass of the suite the server really runs with the setting."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
+    else:
+        assert "options" not in connection.settings_dict["OPTIONS"]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"), [("07:00", time(7, 0)), ("7:05", time(7, 5)), (" 23:59 ", time(23, 59))]
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from datetime import UTC, datetime
+
+from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from depesche.newsroom.models import ArticlePage, ArticlePageTag, LegalPage, SectionPage
@@ -11,6 +14,7 @@ HOME_LATEST = 11  # a lead spanning two columns plus ten fills 3 or 4 columns
 HOME_PER_SECTION = 4
 HOME_WINDOW = 100  # newest articles that fill the home page's section blocks
 RELATED_WINDOW = 100  # newest articles per shared tag that "Mehr zum Thema" ranks
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a window's start when the tag is smaller
 
 
 def articles_live() -> QuerySet[ArticlePage]:
@@ -96,28 +100,38 @@ def section_blocks(*, limit: int) -> list[tuple[SectionPage, list[ArticlePage]]]
     return blocks
 
 
+def _in_tag_window(tag_id: int) -> Q:
+    """Taggings of `tag_id` among its RELATED_WINDOW newest live ones: an index range from
+    the window's oldest date (all of them for a smaller tag)."""
+    newest = ArticlePageTag.objects.filter(tag_id=tag_id, published_at__isnull=False)
+    oldest = newest.order_by("-published_at").values("published_at")[
+        RELATED_WINDOW - 1 : RELATED_WINDOW
+    ]
+    start = Coalesce(Subquery(oldest), Value(_EPOCH, output_field=DateTimeField()))
+    return Q(tag_id=tag_id, published_at__gte=start)
+
+
 def articles_related(
     *, article: ArticlePage, limit: int = 5, tag_ids: list[int] | None = None
 ) -> list[ArticlePage]:
     """Published articles sharing tags with `article`: most shared tags first, then newest.
 
-    Never the article itself. Candidates are the RELATED_WINDOW newest articles of each of its
-    tags (one index range per tag: a tag on thousands of articles would otherwise make every
-    article page group all of them); `shared` counts every tag a candidate has in common with
-    the article. Ranked on the taggings alone (ids and dates), then only the winners are read
-    in full. `tag_ids` saves a query when the caller holds the article's tags already.
+    Never the article itself. Only the RELATED_WINDOW newest articles of each of its tags take
+    part (one index range per tag: a tag on thousands of articles would otherwise make every
+    article page group all of them), and `shared` counts the tags in whose window a candidate
+    is: every tag in common for tags smaller than the window. Ranked on the taggings alone,
+    then only the winners are read in full. `tag_ids` saves a query when the caller holds the
+    article's tags already.
     """
     if tag_ids is None:
         tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
     if not tag_ids:
         return []
-    published = ArticlePageTag.objects.filter(published_at__isnull=False)
-    recent = Q()
+    windows = Q()
     for tag_id in tag_ids:
-        newest = published.filter(tag_id=tag_id).order_by("-published_at", "-content_object_id")
-        recent |= Q(content_object_id__in=newest.values("content_object_id")[:RELATED_WINDOW])
+        windows |= _in_tag_window(tag_id)
     ranked = (
-        published.filter(recent, tag_id__in=tag_ids)
+        ArticlePageTag.objects.filter(windows)
         .exclude(content_object_id=article.pk)
         .values("content_object_id")
         .annotate(shared=Count("pk"), newest=Max("published_at"))

@@ -1,3 +1,4 @@
+import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
@@ -28,6 +29,17 @@ class Migration(migrations.Migration):
             model_name="articlepagetag",
             index=models.Index(
                 fields=["tag", "published_at", "content_object"], name="newsroom_tag_newest"
+            ),
+        ),
+        # The composite index starts with the tag: the tag's own index goes.
+        migrations.AlterField(
+            model_name="articlepagetag",
+            name="tag",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="%(app_label)s_%(class)s_items",
+                to="taggit.tag",
             ),
         ),
         migrations.RunPython(fill_dates, migrations.RunPython.noop),
