@@ -36,7 +36,7 @@ POSTGRES_OPTIONS = "-c max_parallel_workers_per_gather=0"
 
 def database_settings(url: str, data_dir: Path) -> dict[str, Any]:
     if url:
-        config = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         if "postgresql" in config["ENGINE"]:
             # An `?options=` in the URL wins, for an operator who wants parallel plans back.
             options = config.setdefault("OPTIONS", {})
