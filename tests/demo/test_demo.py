@@ -28,7 +28,7 @@ from depesche.demo.services import EDITOR_USERNAME, date_shifter, demo_files, ed
 from depesche.newsroom.importing import ImportReport, Outcome, import_files
 from depesche.newsroom.models import ArticlePage, ArticlePageTag
 from depesche.newsroom.ninjs import load_records
-from depesche.newsroom.selectors import article_ids_for_tag, articles_for_tag, articles_related
+from depesche.newsroom.selectors import article_ids_for_tag, articles_related
 from depesche.newsroom.services import DEFAULT_SECTIONS
 
 # The demo content
@@ -108,9 +108,10 @@ def test_demo_tags_overlap(demo_import, client):
     assert len(common) == 10
     for name, _ in common:
         tag = Tag.objects.get(name=name)
-        assert articles_for_tag(tag=tag).count() >= 2, name
         # The tag page's list (dates on the taggings) agrees with the articles' own dates.
-        expected = [a.pk for a in articles_for_tag(tag=tag)]
+        own = ArticlePage.objects.live().filter(tagged_items__tag=tag)
+        expected = list(own.order_by("-first_published_at", "-pk").values_list("pk", flat=True))
+        assert len(expected) >= 2, name
         assert list(article_ids_for_tag(tag=tag)) == expected, name
     top = Tag.objects.get(name=common[0][0])
     response = client.get(reverse("tag", args=[top.slug]))

@@ -24,15 +24,24 @@ SLOT_KINDS = {
 }
 
 
-def campaigns_eligible(
+@dataclass(frozen=True)
+class Schedule:
+    """The campaigns running for a page now, and when that set changes next."""
+
+    running: list[Campaign]
+    changes_at: datetime | None  # a matching campaign starts or ends; None: not scheduled
+
+
+def campaigns_scheduled(
     *,
     section_id: int | None = None,
     tag_ids: Iterable[int] = (),
     now: datetime | None = None,
-) -> list[Campaign]:
-    """Active campaigns running at `now` whose targeting matches a page of `section_id` with
-    `tag_ids` (an untargeted campaign matches every page). One query, with what rendering needs
-    (advertiser, image, sponsored article and its section) joined in."""
+) -> Schedule:
+    """Active campaigns whose targeting matches a page of `section_id` with `tag_ids` (an
+    untargeted campaign matches every page): those running at `now`, and the next moment a
+    matching one starts or ends (a cached page must not outlive it). One query, with what
+    rendering needs (advertiser, image, sponsored article and its section) joined in."""
     now = now or timezone.now()
     tag_ids = list(tag_ids)
     sections = Campaign.target_sections.through.objects.filter(campaign_id=OuterRef("pk"))
@@ -43,14 +52,33 @@ def campaigns_eligible(
     if tag_ids:
         matches |= Q(Exists(tags.filter(tag_id__in=tag_ids)))
     queryset: QuerySet[Campaign] = (
-        Campaign.objects.filter(active=True, starts_at__lte=now)
+        Campaign.objects.filter(active=True)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .filter(matches)
         .select_related("advertiser", "image", "sponsored_article__section")
         .order_by("pk")
     )
-    # A sponsored article taken down (or deleted) leaves its teaser without a target.
-    return [c for c in queryset if c.has_target()]
+    running: list[Campaign] = []
+    changes: list[datetime] = []
+    for campaign in queryset:
+        if campaign.starts_at > now:
+            changes.append(campaign.starts_at)
+        # A sponsored article taken down (or deleted) leaves its teaser without a target.
+        elif campaign.has_target():
+            running.append(campaign)
+            if campaign.ends_at is not None:
+                changes.append(campaign.ends_at)
+    return Schedule(running=running, changes_at=min(changes, default=None))
+
+
+def campaigns_eligible(
+    *,
+    section_id: int | None = None,
+    tag_ids: Iterable[int] = (),
+    now: datetime | None = None,
+) -> list[Campaign]:
+    """The campaigns of `campaigns_scheduled` running at `now`."""
+    return campaigns_scheduled(section_id=section_id, tag_ids=tag_ids, now=now).running
 
 
 def campaign_choose(

@@ -8,26 +8,30 @@ the old state is ever looked up again (teaser lists and "Mehr zum Thema" include
 Personal state never enters the cache: a request carrying a session, reader or messages
 cookie (or credentials) bypasses the cache, and a response is stored only if rendering it used
 no CSRF token, no CSP nonce, wrote no session and set no cookie. Ads are cached with the page:
-their beacon counts each impression, and a changed campaign calls `pages_changed` too (a
-campaign that merely reaches its end time leaves cached pages within the cache's lifetime).
+their beacon counts each impression, and a changed campaign calls `pages_changed` too. A page
+is kept no longer than until a campaign it could show starts or ends (`page_expires_by`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:generation"
 _CACHEABLE = "_depesche_page_cacheable"
+_EXPIRES = "_depesche_page_expires"
 # Cookies that make a page personal: the login (Wagtail userbar, editors), the recognised
 # reader (follow [+] state and forms with CSRF tokens), flash messages.
 _MESSAGES_COOKIE = "messages"
@@ -94,6 +98,23 @@ def cacheable(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def page_expires_by(request: HttpRequest, when: datetime | None) -> None:
+    """Part of the page being rendered changes by itself at `when` (an ad campaign starts or
+    ends): the cache and a CDN keep it no longer. None: no such moment."""
+    if when is None:
+        return
+    current: datetime | None = getattr(request, _EXPIRES, None)
+    if current is None or when < current:
+        setattr(request, _EXPIRES, when)
+
+
+def _lifetime(request: HttpRequest, seconds: int) -> int:
+    when: datetime | None = getattr(request, _EXPIRES, None)
+    if when is None:
+        return seconds
+    return max(0, min(seconds, math.floor((when - timezone.now()).total_seconds())))
+
+
 def _is_personal(request: HttpRequest) -> bool:
     if "HTTP_AUTHORIZATION" in request.META:
         return True
@@ -145,7 +166,8 @@ class PageCacheMiddleware:
                 response: HttpResponseBase = HttpResponseNotModified()
             else:
                 response = HttpResponse(entry["content"], content_type=entry["content_type"])
-            _public_headers(response, entry["etag"], seconds)
+            left = math.floor(entry.get("expires", time.time() + seconds) - time.time())
+            _public_headers(response, entry["etag"], max(0, min(seconds, left)))
             return response
         response = self.get_response(request)
         if not (
@@ -156,17 +178,22 @@ class PageCacheMiddleware:
             and not _used_personal_state(request, response)
         ):
             return self._private(response)
+        lifetime = _lifetime(request, seconds)
+        if lifetime < 1:  # an ad changes within the second: not worth keeping
+            return self._private(response)
         assert isinstance(response, HttpResponse)
         etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        cache.set(
-            key,
-            {"content": response.content, "content_type": response["Content-Type"], "etag": etag},
-            seconds,
-        )
-        _public_headers(response, etag, seconds)
+        entry = {
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "etag": etag,
+            "expires": time.time() + lifetime,
+        }
+        cache.set(key, entry, lifetime)
+        _public_headers(response, etag, lifetime)
         if _not_modified(request, etag):
             not_modified = HttpResponseNotModified()
-            _public_headers(not_modified, etag, seconds)
+            _public_headers(not_modified, etag, lifetime)
             return not_modified
         return response
 

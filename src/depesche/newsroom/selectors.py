@@ -35,15 +35,6 @@ def articles_in_section(*, section_id: int) -> QuerySet[ArticlePage]:
     return articles_live().alias(in_section=F("section_id") + 0).filter(in_section=section_id)
 
 
-def articles_for_tag(*, tag: Tag) -> QuerySet[ArticlePage]:
-    # A subquery rather than a join: no duplicate rows, and the database can walk the
-    # publication-date index checking membership instead of sorting every tagged article.
-    tagged = ArticlePageTag.objects.filter(tag=tag).values("content_object_id")
-    # "pk + 0", as in articles_in_section: left alone, SQLite drives the query from the tag's
-    # (thousands of) ids and sorts them all.
-    return articles_live().alias(unindexed_id=F("pk") + 0).filter(unindexed_id__in=tagged)
-
-
 def article_ids_for_tag(*, tag: Tag) -> QuerySet[ArticlePageTag, int]:
     """The ids of the tag's live articles, newest first, read from the tag's taggings alone
     (index newsroom_tag_newest): the cost of a page does not grow with the archive or with how

@@ -15,6 +15,7 @@ from depesche.ads import selectors
 from depesche.ads.models import Campaign
 from depesche.ads.services import click_token
 from depesche.newsroom.models import ArticlePage, SectionPage
+from depesche.newsroom.pagecache import page_expires_by
 
 register = template.Library()
 
@@ -75,7 +76,12 @@ def ad_slot(
     state = _state(request)
     key = _targeting(context, page, tag)
     if key not in state["eligible"]:
-        state["eligible"][key] = selectors.campaigns_eligible(section_id=key[0], tag_ids=key[1])
+        schedule = selectors.campaigns_scheduled(section_id=key[0], tag_ids=key[1])
+        state["eligible"][key] = schedule.running
+        # The page (with or without an ad here) changes when a matching campaign starts or
+        # ends: the page cache keeps it no longer than that.
+        if request is not None:
+            page_expires_by(request, schedule.changes_at)
     campaigns: list[Campaign] = state["eligible"][key]
     if isinstance(page, ArticlePage):
         # No teaser for the sponsored article on that article's own page.
