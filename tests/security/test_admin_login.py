@@ -3,36 +3,16 @@ client IP comes from X-Forwarded-For, as far as DEPESCHE_TRUSTED_PROXIES trusts 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.test import Client
 
-from depesche.core import ratelimit, security
+from depesche.core import security
 
 LOGIN = "/admin/login/"
 PASSWORD = "Richtig-und-lang-genug-2026"
 BLOCKED = "Zu viele fehlgeschlagene Anmeldeversuche"
-
-
-class Clock:
-    """The rate-limit windows' clock, moved by the test instead of waited for."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0  # the start of an hour
-
-    def time(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=clock.time))
-    monkeypatch.setattr(security, "time", SimpleNamespace(time=clock.time))
-    return clock
 
 
 @pytest.fixture

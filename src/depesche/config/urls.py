@@ -6,13 +6,19 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from depesche.api.urls import api_urls
-from depesche.core.security import RateLimitedFrontendLoginView, RateLimitedLoginView
+from depesche.core.security import (
+    RateLimitedFrontendLoginView,
+    RateLimitedLoginView,
+    RateLimitedPasswordResetView,
+    rate_limited_page_password,
+)
 from depesche.digest import views as digest_views
 from depesche.newsroom import views as newsroom_views
 
 urlpatterns = [
     # Wagtail's login with failed attempts limited per IP and username (core/security.py).
     path("admin/login/", RateLimitedLoginView.as_view()),
+    path("admin/password_reset/", RateLimitedPasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
@@ -45,6 +51,10 @@ if settings.ANYMAIL["WEBHOOK_SECRET"]:
 
 urlpatterns += [
     path("_util/login/", RateLimitedFrontendLoginView.as_view()),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        rate_limited_page_password,
+    ),
     path("", include(wagtail_urls)),
 ]
 

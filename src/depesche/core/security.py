@@ -19,8 +19,13 @@ from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.admin.views.account import LoginView
+from wagtail import views as wagtail_views
+from wagtail.admin.views.account import LoginView, PasswordResetView
+from wagtail.forms import PasswordViewRestrictionForm
+from wagtail.models import Page, PageViewRestriction
 
 from depesche.core import ratelimit
 from depesche.core.net import client_ip
@@ -49,7 +54,10 @@ class ForwardedForMiddleware:
         return self.get_response(request)
 
 
-def _login_limits(request: HttpRequest, username: str) -> list[tuple[str, str, str]]:
+Limits = list[tuple[str, str, str]]  # (group, key, rate)
+
+
+def _login_limits(request: HttpRequest, username: str) -> Limits:
     limits = [("admin-login-ip", client_ip(request) or "?", settings.RATE_ADMIN_LOGIN_IP)]
     if username:
         limits.append(("admin-login-user", username, settings.RATE_ADMIN_LOGIN_USER))
@@ -61,22 +69,40 @@ def _block_key(group: str, key: str) -> str:
     return f"rl-blocked:{group}:{digest}"
 
 
+def blocked_for(limits: Limits) -> int:
+    """Seconds until any of `limits` lets an attempt through again; 0 when none blocks."""
+    now = time.time()
+    until = [cache.get(_block_key(group, key)) for group, key, _rate in limits]
+    return max((math.ceil(u - now) for u in until if u and u > now), default=0)
+
+
+def count_attempt(limits: Limits) -> bool:
+    """Count one attempt against each limit; one over its rate blocks its key until the
+    window ends. True when this attempt went over."""
+    over = False
+    for group, key, rate in limits:
+        if ratelimit.hit(group, key, rate):
+            over = True
+            _limit, window = ratelimit.parse_rate(rate)
+            window_end = (time.time() // window + 1) * window
+            cache.set(_block_key(group, key), window_end, timeout=int(window) + 5)
+    return over
+
+
 def login_blocked_for(request: HttpRequest, username: str) -> int:
     """Seconds until the login may be tried again; 0 when it is not blocked."""
-    now = time.time()
-    until = [
-        cache.get(_block_key(group, key)) for group, key, _rate in _login_limits(request, username)
-    ]
-    return max((math.ceil(u - now) for u in until if u and u > now), default=0)
+    return blocked_for(_login_limits(request, username))
 
 
 def login_failed(request: HttpRequest, username: str) -> None:
     """Count one failed login; block the IP or username until its window ends when over."""
-    for group, key, rate in _login_limits(request, username):
-        if ratelimit.hit(group, key, rate):
-            _limit, window = ratelimit.parse_rate(rate)
-            window_end = (time.time() // window + 1) * window
-            cache.set(_block_key(group, key), window_end, timeout=int(window) + 5)
+    count_attempt(_login_limits(request, username))
+
+
+def _too_many(retry_after: int) -> str:
+    return _("Zu viele Versuche. Bitte versuchen Sie es in %(minutes)d Minuten erneut.") % {
+        "minutes": max(1, math.ceil(retry_after / 60))
+    }
 
 
 def _username(request: HttpRequest) -> str:
@@ -117,3 +143,58 @@ class RateLimitedFrontendLoginView(LoginRateLimitMixin, auth_views.LoginView):
     """Wagtail's login for private pages (/_util/login/): the same accounts, the same limits."""
 
     template_name = "wagtailcore/login.html"
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """Wagtail's "Passwort vergessen?" (/admin/password_reset/): every request sends an email,
+    so each one counts, per client IP and per address; over either, 429 and no email."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        address = str(request.POST.get("email", "")).strip().lower()[:254]
+        limits = [("password-reset-ip", client_ip(request) or "?", settings.RATE_PASSWORD_RESET_IP)]
+        if address:
+            limits.append(("password-reset-address", address, settings.RATE_PASSWORD_RESET_ADDRESS))
+        retry_after = blocked_for(limits)
+        if not retry_after and not count_attempt(limits):
+            return super().post(request, *args, **kwargs)
+        retry_after = retry_after or blocked_for(limits)
+        form = self.get_form()
+        form._errors = ErrorDict({"__all__": form.error_class([_too_many(retry_after)])})
+        response: HttpResponse = self.render_to_response(
+            self.get_context_data(form=form), status=429
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+
+
+def rate_limited_page_password(
+    request: HttpRequest, page_view_restriction_id: int, page_id: int
+) -> HttpResponse:
+    """Wagtail's password form for private pages, with failed attempts limited per client IP
+    and per protected page (a page's password guessed from many addresses)."""
+    restriction = get_object_or_404(PageViewRestriction, id=page_view_restriction_id)
+    limits = [
+        ("page-password-ip", client_ip(request) or "?", settings.RATE_PAGE_PASSWORD_IP),
+        ("page-password-page", str(restriction.pk), settings.RATE_PAGE_PASSWORD_PAGE),
+    ]
+    if request.method != "POST":
+        return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+    retry_after = blocked_for(limits)
+    if not retry_after:
+        response = wagtail_views.authenticate_with_password(
+            request, page_view_restriction_id, page_id
+        )
+        # A wrong password renders the form again; a right one redirects.
+        if response.status_code == 200:
+            count_attempt(limits)
+        return response
+    page = get_object_or_404(Page, id=page_id).specific
+    form = PasswordViewRestrictionForm(
+        instance=restriction, initial={"return_url": request.POST.get("return_url", "")}
+    )
+    form._errors = ErrorDict({"__all__": form.error_class([_too_many(retry_after)])})
+    action_url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
+    response = page.serve_password_required_response(request, form, action_url)
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response

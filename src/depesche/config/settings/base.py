@@ -212,6 +212,12 @@ READER_COOKIE_MAX_AGE = 365 * 24 * 3600
 # without checking the password) until the window ends (depesche.core.security).
 RATE_ADMIN_LOGIN_IP = "20/h"
 RATE_ADMIN_LOGIN_USER = "5/h"
+# Wrong passwords for a private page per client IP and per page (429 until the window ends),
+# and "Passwort vergessen?" mails per client IP and per address.
+RATE_PAGE_PASSWORD_IP = "20/h"
+RATE_PAGE_PASSWORD_PAGE = "100/h"
+RATE_PASSWORD_RESET_IP = "10/h"
+RATE_PASSWORD_RESET_ADDRESS = "3/h"
 TRUSTED_PROXIES = env.get_int("DEPESCHE_TRUSTED_PROXIES")
 
 # Alerts: attempts before a delivery is marked failed, first retry delay (doubling, with jitter),
