@@ -3,43 +3,24 @@ script and the API docs (Swagger UI) run without a single violation."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.chromium import launched_chromium
 from tests.factories import make_image, paragraphs, publish_article
 from tests.podcast.test_feed import publish as publish_episode
 
-CHROMIUM = os.environ.get("DEPESCHE_CHROMIUM", "/usr/bin/chromium")
 
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls between browser steps
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-            )
-            yield browser
-            browser.close()
-    finally:
-        if before is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_public_pages_and_api_docs_run_without_csp_violations(live_server, chromium, settings):
+def test_public_pages_and_api_docs_run_without_csp_violations(live_server, browser, settings):
     from depesche.newsroom.services import site_setup
 
     settings.BASE_URL = live_server.url
@@ -50,7 +31,7 @@ def test_public_pages_and_api_docs_run_without_csp_violations(live_server, chrom
         body=[*paragraphs("Ein Absatz."), ("image", {"image": make_image("Bild")})],
     )
     episode = publish_episode()
-    page = chromium.new_page()
+    page = browser.new_page()
     page.clock.install()
     violations: list[str] = []
     page.on(
