@@ -7,7 +7,6 @@ import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
 
@@ -21,52 +20,6 @@ from tests.factories import follower, publish_article
 def publish(site_tree, capture, *tags: str, title: str = "Strompreise sinken"):
     with capture(execute=True):
         return publish_article(site_tree.sections["Wirtschaft"], tags=list(tags), title=title)
-
-
-class Flaky:
-    """An SMTP handler that answers chosen recipients with 451 (once) or 550 (always)."""
-
-    def __init__(self, *, temporary: set[str] = frozenset(), permanent: set[str] = frozenset()):
-        self.temporary = set(temporary)
-        self.permanent = set(permanent)
-        self.accepted: list[tuple[str, bytes]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.permanent:
-            return "550 5.1.1 mailbox unavailable"
-        if address in self.temporary:
-            self.temporary.discard(address)
-            return "451 4.3.0 try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        for rcpt in envelope.rcpt_tos:
-            self.accepted.append((rcpt, envelope.content))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp(settings):
-    """Start a Flaky SMTP server on a free loopback port; returns a function to build it."""
-    controllers = []
-
-    def start(**kwargs) -> Flaky:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        handler = Flaky(**kwargs)
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        return handler
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 def statuses() -> dict[str, str]:
