@@ -7,9 +7,9 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
+from depesche.core.pixel import PIXEL
 from depesche.digest.models import ArticleViews
 from depesche.digest.services import ArticleNotFound, article_view_record
-from depesche.digest.views import PIXEL
 from depesche.digest.weeks import BERLIN
 from tests.factories import publish_article, save_draft_article
 

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from depesche.ads.services import CampaignNotFound, ad_click_record, ad_impression_from_token
+from depesche.core.pixel import pixel_response
 from depesche.core.tokens import TokenInvalid
-from depesche.digest.views import PIXEL
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,6 @@ def ad_impression(request: HttpRequest, token: str) -> HttpResponse:
         except TokenInvalid as exc:
             logger.info("ads: rejected impression token: %s", exc)
             status = 400
-    response = HttpResponse(PIXEL, content_type="image/gif", status=status)
-    response["Cache-Control"] = "no-store"
+    response = pixel_response(status)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from depesche.core.pixel import pixel_response
 from depesche.digest.services import ArticleNotFound, article_view_record
-
-# The smallest transparent 1×1 GIF (43 bytes).
-PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
 @require_safe
@@ -26,6 +22,4 @@ def view_counter(request: HttpRequest, article_id: int) -> HttpResponse:
             article_view_record(article_id=article_id)
         except ArticleNotFound as exc:
             raise Http404 from exc
-    response = HttpResponse(PIXEL, content_type="image/gif")
-    response["Cache-Control"] = "no-store"
-    return response
+    return pixel_response()
