@@ -232,3 +232,44 @@ def test_editing_an_image_without_a_new_file_still_works(browser):
 
 def root_id() -> str:
     return str(Collection.get_first_root_node().pk)
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("seite.html", b"<html><script>alert(1)</script></html>", "extension"),
+        ("bild.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "extension"),
+        ("gross.pdf", b"%PDF-1.4\n" + b"0" * 64, "size"),
+    ],
+)
+def test_admin_document_upload_rejects(browser, settings, name, content, reason):
+    from wagtail.documents.models import Document
+
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 32  # the real limit is 50 MB; the check is the same
+    response = browser.post(
+        "/admin/documents/add/",
+        {"title": name, "file": SimpleUploadedFile(name, content), "collection": root_id()},
+    )
+    assert response.status_code == 200  # the form again, with its error
+    errors = response.context["form"].errors
+    assert "file" in errors, (reason, errors)
+    assert not Document.objects.exists()
+
+
+def test_admin_document_upload_accepts_a_pdf(browser):
+    from wagtail.documents.models import Document
+
+    assert settings.WAGTAILDOCS_MAX_UPLOAD_SIZE == 50 * 1024 * 1024
+    response = browser.post(
+        "/admin/documents/add/",
+        {
+            "title": "Bericht",
+            "file": SimpleUploadedFile("bericht.pdf", b"%PDF-1.4\n%%EOF\n"),
+            "collection": root_id(),
+        },
+    )
+    assert response.status_code == 302
+    assert Document.objects.get().title == "Bericht"

@@ -191,7 +191,10 @@ ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET"), **_anymail}
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "depesche.sitesearch.backend", "SEARCH_CONFIG": "german"}
 }
+# Documents: office formats only (no HTML or SVG), at most 50 MB. Wagtail serves them as
+# downloads, except PDF and plain text, which browsers show (with nosniff, never as HTML).
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 # Image uploads: raster formats only (SVG can carry scripts), checked by decoding them fully
 # (depesche.core.uploads), at most 10 MB and 40 megapixels.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
