@@ -8,7 +8,7 @@ from typing import Any
 import factory
 from wagtail.blocks import StreamValue
 
-from depesche.newsroom.models import ArticlePage, SectionPage, sync_tag_dates
+from depesche.newsroom.models import ArticlePage, SectionPage, tag_dates_sync
 
 
 def paragraphs(*texts: str) -> list[tuple[str, Any]]:
@@ -61,7 +61,7 @@ def publish_article(
             last_published_at=published_at,
             updated_at=published_at,
         )
-        sync_tag_dates(article_id=article.pk)  # as the importer does after backdating
+        tag_dates_sync(article_id=article.pk)  # as the importer does after backdating
     article.refresh_from_db()
     return article
 

@@ -92,12 +92,17 @@ def test_database_url_selects_postgresql(tmp_path):
     assert database_settings("", tmp_path)["NAME"] == str(tmp_path / "depesche.sqlite3")
 
 
-def test_postgresql_connections_plan_without_parallel_workers(tmp_path):
-    db = database_settings("postgres://postgres@127.0.0.1:5432/test", tmp_path)
-    assert db["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
-    # The operator's own `options` in the URL win.
-    custom = database_settings("postgres://h/db?options=-c%20work_mem%3D64MB", tmp_path)
-    assert custom["OPTIONS"]["options"] == "-c work_mem=64MB"
+def test_postgresql_connections_start_with_the_configured_options(tmp_path):
+    pg = "postgres://postgres@127.0.0.1:5432/test"
+    default = env.get_str("DEPESCHE_PG_OPTIONS")
+    assert default == "-c max_parallel_workers_per_gather=0"
+    assert database_settings(pg, tmp_path, default)["OPTIONS"]["options"] == default
+    # Added to the URL's own options (e.g. a search path), not instead of them.
+    custom = database_settings(pg + "?options=-c%20work_mem%3D64MB", tmp_path, default)
+    assert custom["OPTIONS"]["options"] == "-c work_mem=64MB " + default
+    # Empty: nothing is sent (a pooler such as PgBouncer refuses startup options).
+    assert "options" not in database_settings(pg, tmp_path, "").get("OPTIONS", {})
+    assert "options" not in database_settings("", tmp_path, default)["OPTIONS"]
 
 
 @pytest.mark.django_db

@@ -565,6 +565,15 @@ def test_a_copy_of_a_live_article_is_not_on_its_tag_pages(client, site_tree):
     assert "Kopie" not in client.get("/thema/wahl/").content.decode()
 
 
+def test_a_live_copy_is_on_its_tag_pages_with_its_own_date(client, site_tree):
+    article = publish_article(site_tree.sections["Politik"], title="Original", tags=["Wahl"])
+    copy = article.copy(update_attrs={"slug": "kopie", "title": "Kopie"}, keep_live=True)
+    copy = reload(copy)
+    assert copy.live
+    assert tag_dates(copy) == {"Wahl": copy.first_published_at}
+    assert "Kopie" in client.get("/thema/wahl/").content.decode()
+
+
 def test_migration_gives_existing_taggings_their_dates(site_tree):
     import importlib
 

@@ -160,3 +160,22 @@ def test_legal_pages_order_does_not_depend_on_tree_order(site_tree):
 def test_legal_pages_only_live(site_tree):
     site_tree.legal[LegalPage.Kind.TERMS].unpublish()
     assert [page.title for page in selectors.legal_pages()] == ["Impressum", "Datenschutzerklärung"]
+
+
+def test_related_ranks_only_the_newest_window_of_each_tag(site_tree, monkeypatch):
+    """Only the RELATED_WINDOW newest articles of each tag take part: an older article sharing
+    the same tags is not ranked, however much it has in common."""
+    politik = site_tree.sections["Politik"]
+    old = publish_article(politik, title="Alt", tags=["x", "y"], published_at=days_ago(30))
+    for n in range(3):
+        publish_article(politik, title=f"Neu {n}", tags=["x"], published_at=days_ago(3 - n))
+    article = publish_article(politik, title="Heute", tags=["x", "y"], published_at=days_ago(0))
+    assert titles(selectors.articles_related(article=article))[0] == "Alt"  # shares 2 tags
+
+    monkeypatch.setattr(selectors, "RELATED_WINDOW", 2)
+    # x's two newest are the article and "Neu 2", y's the article and "Alt": "Neu 1" and
+    # "Neu 0" are out, and "Alt" counts one shared tag now (it is outside x's window).
+    related = selectors.articles_related(article=article)
+    assert titles(related) == ["Neu 2", "Alt"]
+    assert [a.shared for a in related] == [1, 1]
+    assert related[1].pk == old.pk

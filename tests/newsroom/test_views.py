@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import get_resolver
 
 from depesche.newsroom import selectors
-from depesche.newsroom.models import ArticlePage, sync_tag_dates
+from depesche.newsroom.models import ArticlePage, tag_dates_sync
 from depesche.newsroom.views import server_error
 from tests.factories import paragraphs, publish_article, save_draft_article, words
 
@@ -59,7 +59,7 @@ def backdated(article: ArticlePage, published: datetime, updated: datetime) -> A
     ArticlePage.objects.filter(pk=article.pk).update(
         first_published_at=published, last_published_at=published, updated_at=updated
     )
-    sync_tag_dates(article_id=article.pk)  # as the importer does after backdating
+    tag_dates_sync(article_id=article.pk)  # as the importer does after backdating
     return ArticlePage.objects.get(pk=article.pk)
 
 

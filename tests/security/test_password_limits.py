@@ -104,3 +104,43 @@ def test_password_reset_is_limited_per_ip_for_any_address(editor, settings, cloc
         assert request_reset(client, f"niemand{n}@example.org").status_code == 302
     assert request_reset(client, "redaktion@example.org").status_code == 429
     assert mailoutbox == []  # unknown addresses get no mail; the known one was refused
+
+
+def test_wrong_passwords_for_a_private_document_collection_are_limited(db, settings, clock):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    settings.RATE_PAGE_PASSWORD_IP = "2/h"
+    collection = Collection.get_first_root_node().add_child(name="Intern")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="geheim-2026",
+    )
+    url = f"/documents/authenticate_with_password/{restriction.pk}/"
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    form = {"password": "falsch", "return_url": "/"}
+    for _ in range(3):  # two allowed; the third is answered and goes over
+        assert client.post(url, form).status_code == 200
+    blocked = client.post(url, {"password": "geheim-2026", "return_url": "/"})
+    assert blocked.status_code == 429
+    assert TOO_MANY in blocked.content.decode()
+    clock.now += 3600
+    assert client.post(url, {"password": "geheim-2026", "return_url": "/"}).status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/admin/password_reset/"])
+def test_the_limited_admin_forms_are_never_cached(db, client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_message_counts_minutes_in_german_and_english(settings):
+    from django.utils import translation
+
+    from depesche.core.security import _too_many
+
+    assert _too_many(30) == "Zu viele Versuche. Bitte versuchen Sie es in 1 Minute erneut."
+    assert _too_many(600) == "Zu viele Versuche. Bitte versuchen Sie es in 10 Minuten erneut."
+    with translation.override("en"):
+        assert _too_many(600) == "Too many attempts. Please try again in 10 minutes."

@@ -37,6 +37,13 @@ VARIABLES: list[Var] = [
         "(e.g. postgres://postgres@127.0.0.1:5432/depesche).",
     ),
     Var(
+        "DEPESCHE_PG_OPTIONS",
+        "-c max_parallel_workers_per_gather=0",
+        "Settings PostgreSQL connections start with (added to an ?options= of DATABASE_URL); "
+        "empty: none, e.g. behind a pooler that refuses them (PgBouncer); then set it for the "
+        "role: ALTER ROLE … SET max_parallel_workers_per_gather = 0.",
+    ),
+    Var(
         "EMAIL_URL",
         "smtp://127.0.0.1:1025",
         "Outgoing mail: smtp://user:pass@host:port "

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,6 +11,7 @@ from depesche.core.security import (
     RateLimitedFrontendLoginView,
     RateLimitedLoginView,
     RateLimitedPasswordResetView,
+    rate_limited_document_password,
     rate_limited_page_password,
 )
 from depesche.digest import views as digest_views
@@ -17,9 +19,14 @@ from depesche.newsroom import views as newsroom_views
 
 urlpatterns = [
     # Wagtail's login with failed attempts limited per IP and username (core/security.py).
-    path("admin/login/", RateLimitedLoginView.as_view()),
-    path("admin/password_reset/", RateLimitedPasswordResetView.as_view()),
+    # Before Wagtail's admin URLs, which wrap theirs in never_cache: so do these.
+    path("admin/login/", never_cache(RateLimitedLoginView.as_view())),
+    path("admin/password_reset/", never_cache(RateLimitedPasswordResetView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        rate_limited_document_password,
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
     path("zaehler/<int:article_id>.gif", digest_views.view_counter, name="view-counter"),

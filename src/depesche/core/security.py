@@ -20,12 +20,14 @@ from django.core.cache import cache
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail import views as wagtail_views
 from wagtail.admin.views.account import LoginView, PasswordResetView
+from wagtail.documents.views import serve as document_views
 from wagtail.forms import PasswordViewRestrictionForm
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from depesche.core import ratelimit
 from depesche.core.net import client_ip
@@ -100,9 +102,12 @@ def login_failed(request: HttpRequest, username: str) -> None:
 
 
 def _too_many(retry_after: int) -> str:
-    return _("Zu viele Versuche. Bitte versuchen Sie es in %(minutes)d Minuten erneut.") % {
-        "minutes": max(1, math.ceil(retry_after / 60))
-    }
+    minutes = max(1, math.ceil(retry_after / 60))
+    return ngettext(
+        "Zu viele Versuche. Bitte versuchen Sie es in %(minutes)d Minute erneut.",
+        "Zu viele Versuche. Bitte versuchen Sie es in %(minutes)d Minuten erneut.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _username(request: HttpRequest) -> str:
@@ -120,10 +125,14 @@ class LoginRateLimitMixin:
             return super().post(request, *args, **kwargs)  # type: ignore[misc]
         form = self.get_form()  # type: ignore[attr-defined]
         # Set the error directly: form.errors would run full_clean(), which authenticates.
-        message = _(
+        minutes = max(1, math.ceil(retry_after / 60))
+        message = ngettext(
             "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
-            "%(minutes)d Minuten erneut."
-        ) % {"minutes": max(1, math.ceil(retry_after / 60))}
+            "%(minutes)d Minute erneut.",
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
+            "%(minutes)d Minuten erneut.",
+            minutes,
+        ) % {"minutes": minutes}
         form._errors = ErrorDict({"__all__": form.error_class([message])})
         context = self.get_context_data(form=form)  # type: ignore[attr-defined]
         response: HttpResponse = self.render_to_response(context, status=429)  # type: ignore[attr-defined]
@@ -167,34 +176,89 @@ class RateLimitedPasswordResetView(PasswordResetView):
         return response
 
 
+def _password_limits(request: HttpRequest, kind: str, restriction_id: int) -> Limits:
+    return [
+        ("private-password-ip", client_ip(request) or "?", settings.RATE_PAGE_PASSWORD_IP),
+        (f"{kind}-password", str(restriction_id), settings.RATE_PAGE_PASSWORD_PAGE),
+    ]
+
+
+def _password_form_limited(
+    request: HttpRequest,
+    limits: Limits,
+    check: Callable[[], HttpResponse],
+    refuse: Callable[[str], HttpResponse],
+) -> HttpResponse:
+    """Wagtail's password form (`check`), with wrong passwords counted against `limits`; while
+    one blocks, `refuse` renders the form with the message instead (429, no password check)."""
+    if request.method != "POST":
+        return check()
+    retry_after = blocked_for(limits)
+    if retry_after:
+        response = refuse(_too_many(retry_after))
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+        return response
+    response = check()
+    if (
+        response.status_code == 200
+    ):  # a wrong password renders the form again; a right one redirects
+        count_attempt(limits)
+    return response
+
+
+def _blank_password_form(request: HttpRequest, restriction: Any, message: str) -> Any:
+    form = PasswordViewRestrictionForm(
+        instance=restriction, initial={"return_url": request.POST.get("return_url", "")}
+    )
+    # Set the error directly: form.errors would validate, i.e. check the password.
+    form._errors = ErrorDict({"__all__": form.error_class([message])})
+    return form
+
+
 def rate_limited_page_password(
     request: HttpRequest, page_view_restriction_id: int, page_id: int
 ) -> HttpResponse:
     """Wagtail's password form for private pages, with failed attempts limited per client IP
     and per protected page (a page's password guessed from many addresses)."""
     restriction = get_object_or_404(PageViewRestriction, id=page_view_restriction_id)
-    limits = [
-        ("page-password-ip", client_ip(request) or "?", settings.RATE_PAGE_PASSWORD_IP),
-        ("page-password-page", str(restriction.pk), settings.RATE_PAGE_PASSWORD_PAGE),
-    ]
-    if request.method != "POST":
-        return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
-    retry_after = blocked_for(limits)
-    if not retry_after:
-        response = wagtail_views.authenticate_with_password(
-            request, page_view_restriction_id, page_id
+
+    def refuse(message: str) -> HttpResponse:
+        page = get_object_or_404(Page, id=page_id).specific
+        action_url = reverse(
+            "wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]
         )
-        # A wrong password renders the form again; a right one redirects.
-        if response.status_code == 200:
-            count_attempt(limits)
+        form = _blank_password_form(request, restriction, message)
+        response: HttpResponse = page.serve_password_required_response(request, form, action_url)
         return response
-    page = get_object_or_404(Page, id=page_id).specific
-    form = PasswordViewRestrictionForm(
-        instance=restriction, initial={"return_url": request.POST.get("return_url", "")}
+
+    return _password_form_limited(
+        request,
+        _password_limits(request, "page", restriction.pk),
+        lambda: wagtail_views.authenticate_with_password(
+            request, page_view_restriction_id, page_id
+        ),
+        refuse,
     )
-    form._errors = ErrorDict({"__all__": form.error_class([_too_many(retry_after)])})
-    action_url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
-    response = page.serve_password_required_response(request, form, action_url)
-    response.status_code = 429
-    response["Retry-After"] = str(retry_after)
-    return response
+
+
+def rate_limited_document_password(request: HttpRequest, restriction_id: int) -> HttpResponse:
+    """Wagtail's password form for documents in a private collection, limited the same way."""
+    restriction = get_object_or_404(CollectionViewRestriction, id=restriction_id)
+
+    def refuse(message: str) -> HttpResponse:
+        template = getattr(
+            settings, "WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE", "wagtaildocs/password_required.html"
+        )
+        context = {
+            "form": _blank_password_form(request, restriction, message),
+            "action_url": reverse("wagtaildocs_authenticate_with_password", args=[restriction.pk]),
+        }
+        return TemplateResponse(request, template, context)
+
+    return _password_form_limited(
+        request,
+        _password_limits(request, "document", restriction.pk),
+        lambda: document_views.authenticate_with_password(request, restriction_id),
+        refuse,
+    )

@@ -35,7 +35,8 @@ def feed_articles_in_section(*, section: SectionPage) -> list[ArticlePage]:
 
 def feed_articles_for_tag(*, tag: Tag) -> list[ArticlePage]:
     # The tag's newest ids from its index range first: the cost does not grow with the archive.
-    ids = list(newsroom.article_ids_for_tag(tag=tag)[:FEED_ITEMS])
+    # Twice as many as shown: articles behind a password or login drop out after.
+    ids = list(newsroom.article_ids_for_tag(tag=tag)[: 2 * FEED_ITEMS])
     return _for_feed(newsroom.articles_live().filter(pk__in=ids))
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.blocks import StreamValue
 
-from depesche.newsroom.models import ArticlePage, SectionPage, sync_tag_dates
+from depesche.newsroom.models import ArticlePage, SectionPage, tag_dates_sync
 from depesche.newsroom.ninjs import (
     NinjsArticle,
     RecordError,
@@ -125,7 +125,7 @@ def _set_times(page: ArticlePage, record: NinjsArticle) -> None:
     ArticlePage.objects.filter(pk=page.pk).update(
         first_published_at=first, last_published_at=updated, updated_at=updated
     )
-    sync_tag_dates(article_id=page.pk)
+    tag_dates_sync(article_id=page.pk)
 
 
 def import_files(

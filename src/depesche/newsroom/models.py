@@ -95,7 +95,7 @@ class ArticlePageTag(TaggedItemBase):
     )
     # The article's first publication while it is live, else empty: a tag page reads its
     # newest articles from one index range (tag, date), at any archive size and for rare tags
-    # as for common ones. Kept by `sync_tag_dates`; never edited.
+    # as for common ones. Kept by `tag_dates_sync`; never edited.
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -106,7 +106,7 @@ class ArticlePageTag(TaggedItemBase):
         ]
 
 
-def sync_tag_dates(*, article_id: int) -> None:
+def tag_dates_sync(*, article_id: int) -> None:
     """Copy the article's live publication date onto its taggings (empty when not live).
 
     Reads the date from the database, so it also holds after a queryset update of the page."""
@@ -240,7 +240,7 @@ class ArticlePage(Page):
         # After super(): the taggings (child objects) are committed by then. Publishing,
         # unpublishing and copies end here; scheduled expiry saves a plain Page and is
         # caught by the page_unpublished receiver.
-        sync_tag_dates(article_id=self.pk)
+        tag_dates_sync(article_id=self.pk)
 
     def with_content_json(self, content: dict[str, Any]) -> ArticlePage:
         # Publication bookkeeping belongs to the article, not to the revision being restored.

@@ -9,7 +9,7 @@ from django.db import transaction
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from depesche.newsroom.models import ArticlePage, sync_tag_dates
+from depesche.newsroom.models import ArticlePage, tag_dates_sync
 
 
 def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
@@ -25,7 +25,7 @@ def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> 
 
 def on_article_unpublished(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
     # Scheduled expiry unpublishes a plain Page, so ArticlePage.save() does not run then.
-    sync_tag_dates(article_id=instance.pk)
+    tag_dates_sync(article_id=instance.pk)
 
 
 def on_article_moved(sender: type, instance: Any, parent_page_after: Any, **kwargs: Any) -> None:

@@ -143,38 +143,3 @@ def articles_related(
 def legal_pages() -> list[LegalPage]:
     order = {kind: i for i, kind in enumerate(LegalPage.Kind.values)}
     return sorted(LegalPage.objects.live(), key=lambda page: order.get(page.kind, 99))
-
-
-def articles_related_old(*, article: ArticlePage, limit: int = 5) -> list[ArticlePage]:
-    """Published articles sharing tags with `article`: most shared tags first, then newest.
-
-    Never the article itself. The filter and the count use the same join, so `shared` counts
-    only the tags in common. Only the newest RELATED_WINDOW taggings of each shared tag (by
-    article id, i.e. creation) are ranked: a tag on thousands of articles would otherwise make
-    every article page group all of them.
-    """
-    tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
-    if not tag_ids:
-        return []
-    recent = (
-        ArticlePageTag.objects.filter(tag_id__in=tag_ids)
-        .order_by("-content_object_id")
-        .values("content_object_id")[: RELATED_WINDOW * len(tag_ids)]
-    )
-    order = ("-shared", "-first_published_at", "-pk")
-    # Ranked on ids alone (a narrow GROUP BY), then only the winners are read in full.
-    top = (
-        ArticlePage.objects.live()
-        .filter(tagged_items__tag_id__in=tag_ids, pk__in=recent)
-        .exclude(pk=article.pk)
-        .values("pk")
-        .annotate(shared=Count("tagged_items"))
-        .order_by(*order)
-        .values("pk")[:limit]
-    )
-    return list(
-        articles_live()
-        .filter(tagged_items__tag_id__in=tag_ids, pk__in=top)
-        .annotate(shared=Count("tagged_items"))
-        .order_by(*order)
-    )

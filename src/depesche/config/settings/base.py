@@ -111,7 +111,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_settings(env.get_str("DATABASE_URL"), DATA_DIR)}
+DATABASES = {
+    "default": database_settings(
+        env.get_str("DATABASE_URL"), DATA_DIR, env.get_str("DEPESCHE_PG_OPTIONS")
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # TASKS_URL empty: django-tasks-db (a table in the database); redis://…: RQ (depesche.core.rq).
