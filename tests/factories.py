@@ -8,7 +8,8 @@ from typing import Any
 import factory
 from wagtail.blocks import StreamValue
 
-from depesche.newsroom.models import ArticlePage, SectionPage, tag_dates_sync
+from depesche.newsroom.models import ArticlePage, SectionPage
+from depesche.newsroom.services import article_dates_record
 
 
 def paragraphs(*texts: str) -> list[tuple[str, Any]]:
@@ -56,12 +57,12 @@ def publish_article(
     article = save_draft_article(section, tags=tags, body=body, **fields)
     article.get_latest_revision().publish()
     if published_at is not None:
-        ArticlePage.objects.filter(pk=article.pk).update(
+        article_dates_record(
+            article_id=article.pk,
             first_published_at=published_at,
             last_published_at=published_at,
             updated_at=published_at,
         )
-        tag_dates_sync(article_id=article.pk)  # as the importer does after backdating
     article.refresh_from_db()
     return article
 

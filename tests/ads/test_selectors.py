@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from taggit.models import Tag
 
-from depesche.ads.selectors import ASIDE, LIST, campaign_choose, campaigns_eligible
+from depesche.ads.selectors import ASIDE, LIST, campaign_choose, campaigns_scheduled
 from tests.ads.conftest import make_campaign
 from tests.factories import make_image
 
@@ -27,12 +27,14 @@ def test_targeting_by_section_tag_and_untargeted(site_tree):
     make_campaign(name="politik", sections=[politik])
     make_campaign(name="energie", tags=[energie])
 
-    assert names(campaigns_eligible()) == {"überall"}
-    assert names(campaigns_eligible(section_id=politik.pk)) == {"überall", "politik"}
-    assert names(campaigns_eligible(section_id=wirtschaft.pk)) == {"überall"}
-    assert names(campaigns_eligible(tag_ids=[energie.pk])) == {"überall", "energie"}
-    assert names(campaigns_eligible(tag_ids=[rente.pk])) == {"überall"}
-    assert names(campaigns_eligible(section_id=politik.pk, tag_ids=[energie.pk, rente.pk])) == {
+    assert names(campaigns_scheduled().running) == {"überall"}
+    assert names(campaigns_scheduled(section_id=politik.pk).running) == {"überall", "politik"}
+    assert names(campaigns_scheduled(section_id=wirtschaft.pk).running) == {"überall"}
+    assert names(campaigns_scheduled(tag_ids=[energie.pk]).running) == {"überall", "energie"}
+    assert names(campaigns_scheduled(tag_ids=[rente.pk]).running) == {"überall"}
+    assert names(
+        campaigns_scheduled(section_id=politik.pk, tag_ids=[energie.pk, rente.pk]).running
+    ) == {
         "überall",
         "politik",
         "energie",
@@ -53,18 +55,18 @@ def test_schedule_and_active_flag(db):
     make_campaign(name="offen", starts_at=now - timedelta(days=2), ends_at=None)
     make_campaign(name="aus", active=False)
 
-    assert names(campaigns_eligible(now=now)) == {"läuft", "offen"}
+    assert names(campaigns_scheduled(now=now).running) == {"läuft", "offen"}
     # At the start moment it runs; at the end moment it no longer does.
     later = now + timedelta(minutes=1)
-    assert "später" in names(campaigns_eligible(now=later))
-    assert "läuft" not in names(campaigns_eligible(now=now + timedelta(hours=1)))
+    assert "später" in names(campaigns_scheduled(now=later).running)
+    assert "läuft" not in names(campaigns_scheduled(now=now + timedelta(hours=1)).running)
 
 
 def test_eligibility_is_one_query(db, django_assert_num_queries):
     for i in range(5):
         make_campaign(name=f"k{i}")
     with django_assert_num_queries(1):
-        campaigns = campaigns_eligible(section_id=1, tag_ids=[1, 2])
+        campaigns = campaigns_scheduled(section_id=1, tag_ids=[1, 2]).running
         [(c.advertiser.name, c.image, c.sponsored_article) for c in campaigns]
     assert len(campaigns) == 5
 
@@ -118,6 +120,6 @@ def test_unpublished_sponsored_article_is_not_eligible(site_tree):
 
     article = publish_article(site_tree.sections["Wirtschaft"], title="Sponsored", sponsor="X")
     make_campaign(name="artikel", target_url="", sponsored_article=article)
-    assert names(campaigns_eligible()) == {"artikel"}
+    assert names(campaigns_scheduled().running) == {"artikel"}
     article.unpublish()
-    assert names(campaigns_eligible()) == set()
+    assert names(campaigns_scheduled().running) == set()

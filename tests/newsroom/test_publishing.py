@@ -13,7 +13,7 @@ from wagtail.test.utils.timestamps import submittable_timestamp
 
 from depesche.newsroom.blocks import RICH_TEXT_FEATURES
 from depesche.newsroom.models import ArticlePage, ArticlePageTag
-from depesche.newsroom.services import article_fingerprint
+from depesche.newsroom.services import article_dates_record, article_fingerprint
 from tests.factories import paragraphs, publish_article, save_draft_article
 
 LONG_AGO = datetime(2024, 5, 2, 7, 15, tzinfo=UTC)
@@ -21,8 +21,8 @@ LONG_AGO = datetime(2024, 5, 2, 7, 15, tzinfo=UTC)
 
 def backdate(article: ArticlePage, when: datetime = LONG_AGO) -> ArticlePage:
     """Pretend `article` was published (and last updated) at `when`."""
-    ArticlePage.objects.filter(pk=article.pk).update(
-        first_published_at=when, last_published_at=when, updated_at=when
+    article_dates_record(
+        article_id=article.pk, first_published_at=when, last_published_at=when, updated_at=when
     )
     return ArticlePage.objects.get(pk=article.pk)
 

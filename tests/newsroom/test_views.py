@@ -8,7 +8,8 @@ from django.test import RequestFactory
 from django.urls import get_resolver
 
 from depesche.newsroom import selectors
-from depesche.newsroom.models import ArticlePage, tag_dates_sync
+from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.services import article_dates_record
 from depesche.newsroom.views import server_error
 from tests.factories import paragraphs, publish_article, save_draft_article, words
 
@@ -56,10 +57,12 @@ def assert_site_chrome(html: str, site_tree) -> None:
 
 
 def backdated(article: ArticlePage, published: datetime, updated: datetime) -> ArticlePage:
-    ArticlePage.objects.filter(pk=article.pk).update(
-        first_published_at=published, last_published_at=published, updated_at=updated
+    article_dates_record(
+        article_id=article.pk,
+        first_published_at=published,
+        last_published_at=published,
+        updated_at=updated,
     )
-    tag_dates_sync(article_id=article.pk)  # as the importer does after backdating
     return ArticlePage.objects.get(pk=article.pk)
 
 

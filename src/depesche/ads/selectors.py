@@ -71,16 +71,6 @@ def campaigns_scheduled(
     return Schedule(running=running, changes_at=min(changes, default=None))
 
 
-def campaigns_eligible(
-    *,
-    section_id: int | None = None,
-    tag_ids: Iterable[int] = (),
-    now: datetime | None = None,
-) -> list[Campaign]:
-    """The campaigns of `campaigns_scheduled` running at `now`."""
-    return campaigns_scheduled(section_id=section_id, tag_ids=tag_ids, now=now).running
-
-
 def campaign_choose(
     *,
     campaigns: Sequence[Campaign],

@@ -101,13 +101,37 @@ def login_failed(request: HttpRequest, username: str) -> None:
     count_attempt(_login_limits(request, username))
 
 
+def _minutes(retry_after: int) -> int:
+    return max(1, math.ceil(retry_after / 60))
+
+
 def _too_many(retry_after: int) -> str:
-    minutes = max(1, math.ceil(retry_after / 60))
+    minutes = _minutes(retry_after)
     return ngettext(
         "Zu viele Versuche. Bitte versuchen Sie es in %(minutes)d Minute erneut.",
         "Zu viele Versuche. Bitte versuchen Sie es in %(minutes)d Minuten erneut.",
         minutes,
     ) % {"minutes": minutes}
+
+
+def _with_only_error(form: Any, message: str) -> Any:
+    # Set the error directly: form.errors would run full_clean(), which checks the password
+    # (or authenticates, or looks the address up).
+    form._errors = ErrorDict({"__all__": form.error_class([message])})
+    return form
+
+
+def _refused(response: HttpResponse, retry_after: int) -> HttpResponse:
+    """`response` (the form with the limit's message) as the refusal: 429 with Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _refused_form(view: Any, message: str, retry_after: int) -> HttpResponse:
+    """A form view's page again, with only `message` on its form: nothing was checked."""
+    form = _with_only_error(view.get_form(), message)
+    return _refused(view.render_to_response(view.get_context_data(form=form)), retry_after)
 
 
 def _username(request: HttpRequest) -> str:
@@ -123,9 +147,7 @@ class LoginRateLimitMixin:
         retry_after = login_blocked_for(request, _username(request))
         if not retry_after:
             return super().post(request, *args, **kwargs)  # type: ignore[misc]
-        form = self.get_form()  # type: ignore[attr-defined]
-        # Set the error directly: form.errors would run full_clean(), which authenticates.
-        minutes = max(1, math.ceil(retry_after / 60))
+        minutes = _minutes(retry_after)
         message = ngettext(
             "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
             "%(minutes)d Minute erneut.",
@@ -133,11 +155,7 @@ class LoginRateLimitMixin:
             "%(minutes)d Minuten erneut.",
             minutes,
         ) % {"minutes": minutes}
-        form._errors = ErrorDict({"__all__": form.error_class([message])})
-        context = self.get_context_data(form=form)  # type: ignore[attr-defined]
-        response: HttpResponse = self.render_to_response(context, status=429)  # type: ignore[attr-defined]
-        response["Retry-After"] = str(retry_after)
-        return response
+        return _refused_form(self, message, retry_after)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         login_failed(self.request, _username(self.request))
@@ -167,13 +185,7 @@ class RateLimitedPasswordResetView(PasswordResetView):
         if not retry_after and not count_attempt(limits):
             return super().post(request, *args, **kwargs)
         retry_after = retry_after or blocked_for(limits)
-        form = self.get_form()
-        form._errors = ErrorDict({"__all__": form.error_class([_too_many(retry_after)])})
-        response: HttpResponse = self.render_to_response(
-            self.get_context_data(form=form), status=429
-        )
-        response["Retry-After"] = str(retry_after)
-        return response
+        return _refused_form(self, _too_many(retry_after), retry_after)
 
 
 def _password_limits(request: HttpRequest, kind: str, restriction_id: int) -> Limits:
@@ -195,14 +207,10 @@ def _password_form_limited(
         return check()
     retry_after = blocked_for(limits)
     if retry_after:
-        response = refuse(_too_many(retry_after))
-        response.status_code = 429
-        response["Retry-After"] = str(retry_after)
-        return response
+        return _refused(refuse(_too_many(retry_after)), retry_after)
     response = check()
-    if (
-        response.status_code == 200
-    ):  # a wrong password renders the form again; a right one redirects
+    # The form again means a wrong password; a right one redirects.
+    if response.status_code == 200:
         count_attempt(limits)
     return response
 
@@ -211,9 +219,7 @@ def _blank_password_form(request: HttpRequest, restriction: Any, message: str) -
     form = PasswordViewRestrictionForm(
         instance=restriction, initial={"return_url": request.POST.get("return_url", "")}
     )
-    # Set the error directly: form.errors would validate, i.e. check the password.
-    form._errors = ErrorDict({"__all__": form.error_class([message])})
-    return form
+    return _with_only_error(form, message)
 
 
 def rate_limited_page_password(

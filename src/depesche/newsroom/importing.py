@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.blocks import StreamValue
 
-from depesche.newsroom.models import ArticlePage, SectionPage, tag_dates_sync
+from depesche.newsroom.models import ArticlePage, SectionPage
 from depesche.newsroom.ninjs import (
     NinjsArticle,
     RecordError,
@@ -21,7 +21,7 @@ from depesche.newsroom.ninjs import (
     load_records,
     parse_record,
 )
-from depesche.newsroom.services import section_find
+from depesche.newsroom.services import article_dates_record, section_find
 
 _UMLAUTS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
@@ -122,10 +122,9 @@ def _set_times(page: ArticlePage, record: NinjsArticle) -> None:
         return
     version = record.versioncreated or first
     updated = version if version > first else first
-    ArticlePage.objects.filter(pk=page.pk).update(
-        first_published_at=first, last_published_at=updated, updated_at=updated
+    article_dates_record(
+        article_id=page.pk, first_published_at=first, last_published_at=updated, updated_at=updated
     )
-    tag_dates_sync(article_id=page.pk)
 
 
 def import_files(

@@ -80,7 +80,7 @@ def section_blocks(*, limit: int) -> list[tuple[SectionPage, list[ArticlePage]]]
         if bucket is not None and len(bucket) < limit:
             bucket.append(pk)
     wanted = [pk for ids in chosen.values() for pk in ids]
-    by_pk = {a.pk: a for a in articles_live().defer("body").filter(pk__in=wanted)} if wanted else {}
+    by_pk = {a.pk: a for a in articles_by_ids(wanted)}
     blocks = []
     for section in sections:
         articles = [by_pk[pk] for pk in chosen[section.pk] if pk in by_pk]

@@ -12,7 +12,13 @@ from typing import Any
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from depesche.newsroom.models import ArticlePage, HomePage, LegalPage, SectionPage
+from depesche.newsroom.models import (
+    ArticlePage,
+    HomePage,
+    LegalPage,
+    SectionPage,
+    tag_dates_sync,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +72,19 @@ def article_publication_record(*, article: ArticlePage) -> None:
     )
     article.content_fingerprint = fingerprint
     article.updated_at = updated_at
+
+
+def article_dates_record(
+    *, article_id: int, first_published_at: Any, last_published_at: Any, updated_at: Any
+) -> None:
+    """Set an article's publication dates after the fact (an agency's times on import) and
+    carry them to its taggings, whose dates order the tag pages."""
+    ArticlePage.objects.filter(pk=article_id).update(
+        first_published_at=first_published_at,
+        last_published_at=last_published_at,
+        updated_at=updated_at,
+    )
+    tag_dates_sync(article_id=article_id)
 
 
 def article_section_record(*, article_id: int, section_id: int) -> None:
