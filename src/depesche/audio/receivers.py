@@ -6,9 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
 from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.selectors import article_ids_under
 
 
 def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
@@ -21,7 +24,31 @@ def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> 
     transaction.on_commit(lambda: article_audio_task.enqueue(article_id=article_id))
 
 
+def on_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
+    # Restricted: the MP3 goes (no public file of a restricted text). Lifted: it is made anew.
+    # The build asks the gate itself, so a page still under another restriction stays silent.
+    from depesche.audio.services import article_audio_withdraw
+    from depesche.audio.tasks import article_audio_task
+
+    ids = article_ids_under(page=instance.page)
+    if kwargs.get("signal") is post_save:
+        transaction.on_commit(lambda: article_audio_withdraw(article_ids=ids))
+    elif settings.ARTICLE_AUDIO:
+
+        def enqueue() -> None:
+            for article_id in ids:
+                article_audio_task.enqueue(article_id=article_id)
+
+        transaction.on_commit(enqueue)
+
+
 def connect() -> None:
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            on_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"audio.restriction_{name}",
+        )
     page_published.connect(
         on_article_published, sender=ArticlePage, dispatch_uid="audio.article_published"
     )

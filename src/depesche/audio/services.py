@@ -14,6 +14,7 @@ from depesche.audio.models import ArticleAudio
 from depesche.audio.script import Segment
 from depesche.audio.synthesis import Progress, synthesize
 from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.selectors import article_public, articles_public
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +42,14 @@ def article_audio_build(
     """Synthesise the live article's audio and store the MP3.
 
     Idempotent: when audio for the same content fingerprint is ready, nothing happens (unless
-    `force`). Returns None when the article is no longer live. A failed synthesis never raises:
-    it is logged and stored (status failed, the error text) so that it can be retried; the
-    previous MP3, if any, is then no longer shown.
+    `force`). Returns None when the article is not public (taken down, or behind a password
+    or login: the newsroom's gate), after removing any MP3 made of it. A failed synthesis
+    never raises: it is logged and stored (status failed, the error text) so that it can be
+    retried; the previous MP3, if any, is then no longer shown.
     """
-    article = ArticlePage.objects.live().filter(pk=article_id).first()
+    article = article_public(article_id=article_id)
     if article is None:
+        article_audio_withdraw(article_ids=[article_id])
         return None
     script = article_script(article)
     fingerprint = _fingerprint(article, script)
@@ -78,6 +81,18 @@ def article_audio_build(
     return audio
 
 
+def article_audio_withdraw(*, article_ids: list[int]) -> int:
+    """Delete the audio (row and MP3) of these articles; how many there were. Idempotent."""
+    removed = 0
+    for audio in ArticleAudio.objects.filter(article_id__in=article_ids):
+        name = audio.file.name if audio.file else ""
+        audio.delete()
+        if name:
+            audio.file.storage.delete(name)
+        removed += 1
+    return removed
+
+
 def article_audio_retry(*, article_id: int | None = None) -> list[int]:
     """Queue synthesis again for failed audio and live articles without audio (or one article).
 
@@ -90,7 +105,7 @@ def article_audio_retry(*, article_id: int | None = None) -> list[int]:
         ids = [article_id]
     else:
         failed = ArticleAudio.objects.filter(status=ArticleAudio.Status.FAILED)
-        missing = ArticlePage.objects.live().filter(audio__isnull=True)
+        missing = articles_public().filter(audio__isnull=True).order_by()
         ids = sorted(
             {*failed.values_list("article_id", flat=True), *missing.values_list("pk", flat=True)}
         )

@@ -3,6 +3,11 @@
 Without DEPESCHE_MEDIA_BUCKET media lie in DEPESCHE_DATA_DIR/media and the app serves them; with
 it, django-storages' S3Storage keeps them in that bucket (AWS S3 or any S3-compatible store)
 and links point to the bucket or to DEPESCHE_MEDIA_CUSTOM_DOMAIN (a CDN in front of it).
+
+Documents (Wagtail's `documents/`) are the exception: a document in a private collection may
+be read only after its restriction is passed, so they are never served as plain files. On disk
+the app's /media/ route leaves them out; in a bucket they are stored private; both are read
+only through Wagtail's document view (WAGTAILDOCS_SERVE_METHOD = "serve_view").
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from depesche.config import env
+
+# Its own module: boto3 is imported only when a bucket is configured.
+MEDIA_STORAGE = "depesche.config.s3.MediaStorage"
 
 
 def media_storage() -> dict[str, Any]:
@@ -34,7 +42,7 @@ def media_storage() -> dict[str, Any]:
         "object_parameters": {"CacheControl": "public, max-age=31536000"},
     }
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": MEDIA_STORAGE,
         "OPTIONS": {key: value for key, value in options.items() if value is not None},
     }
 

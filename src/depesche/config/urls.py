@@ -48,8 +48,12 @@ if settings.MAIL_CATCHER:
     ]
 
 if settings.SERVE_MEDIA:
+    # Not documents: those of a private collection are read only through Wagtail's document
+    # view (/documents/<id>/<name>), which asks for the collection's password or login.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(
+            r"^media/(?!documents/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        ),
     ]
 
 if settings.ANYMAIL["WEBHOOK_SECRET"]:

@@ -29,6 +29,7 @@ from depesche.delivery.rendering import signed_message_id
 from depesche.delivery.sending import Sender, backoff, release_stale_claims
 from depesche.delivery.services import deliveries_cancel_for_subscriber
 from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.selectors import articles_public
 
 logger = logging.getLogger(__name__)
 
@@ -190,8 +191,9 @@ def _send_batch(
     kind: str, slot: datetime, now: datetime, bundles: dict[int, list[Delivery]], sender: Sender
 ) -> int:
     article_ids = {row.article_id for rows in bundles.values() for row in rows}
-    # Taken down since the fan-out: such articles drop out of every bundle.
-    live = ArticlePage.objects.live().filter(pk__in=article_ids).in_bulk()
+    # Taken down or restricted since the fan-out (the newsroom's gate): such articles drop out
+    # of every bundle.
+    live = articles_public().filter(pk__in=article_ids).in_bulk()
     sent = 0
     for rows in bundles.values():
         subscriber = rows[0].subscriber

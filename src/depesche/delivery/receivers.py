@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.selectors import article_ids_under
 
 
 def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
@@ -27,7 +34,36 @@ def on_article_unpublished(sender: type, instance: ArticlePage, **kwargs: Any) -
     deliveries_cancel_for_article(article_id=instance.pk)
 
 
+def on_restriction_saved(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
+    # Behind a password or login now: what has not gone out yet never will.
+    from depesche.delivery.services import deliveries_cancel_for_articles
+
+    ids = article_ids_under(page=instance.page)
+    transaction.on_commit(partial(deliveries_cancel_for_articles, article_ids=ids))
+
+
+def on_restriction_deleted(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
+    # Public now: recent articles alert as on publication (the fan-out checks the gate again
+    # and never writes a reader's row twice); older ones are news to nobody.
+    from depesche.delivery.tasks import alerts_fanout_task
+
+    since = timezone.now() - timedelta(hours=settings.ALERT_MAX_AGE_HOURS)
+    ids = article_ids_under(page=instance.page, published_since=since)
+
+    def enqueue() -> None:
+        for article_id in ids:
+            alerts_fanout_task.enqueue(article_id=article_id)
+
+    transaction.on_commit(enqueue)
+
+
 def connect() -> None:
+    post_save.connect(
+        on_restriction_saved, sender=PageViewRestriction, dispatch_uid="delivery.restricted"
+    )
+    post_delete.connect(
+        on_restriction_deleted, sender=PageViewRestriction, dispatch_uid="delivery.unrestricted"
+    )
     page_published.connect(
         on_article_published, sender=ArticlePage, dispatch_uid="delivery.article_published"
     )

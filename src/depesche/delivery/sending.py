@@ -39,7 +39,7 @@ from depesche.config.email import service_name
 from depesche.delivery.models import Delivery, DigestMail
 from depesche.delivery.rendering import POLICY, Prepared, PreparedAlert, Recipient
 from depesche.delivery.services import deliveries_cancel_for_subscriber, fanouts_resume
-from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.selectors import article_public
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +90,15 @@ class Outbox:
     model: Any  # Delivery or DigestMail
     key: str  # the field naming what is sent: "article" or "digest"
     due: dict[str, Any]
-    prepare: Callable[[int], Prepared]
+    prepare: Callable[[int], Prepared | None]  # None: no longer to be sent (rows cancelled)
     tagged: bool  # rows name the reader's matching tags
 
 
-def _prepare_alert(article_id: int) -> Prepared:
-    return PreparedAlert(ArticlePage.objects.get(pk=article_id))
+def _prepare_alert(article_id: int) -> Prepared | None:
+    # Through the newsroom's gate: an article taken down or put behind a password or login
+    # since the fan-out is sent to nobody.
+    article = article_public(article_id=article_id)
+    return PreparedAlert(article) if article is not None else None
 
 
 def _prepare_digest(digest_id: int) -> Prepared:
@@ -416,27 +419,28 @@ class SenderPool:
 
 
 def _dispatch(
-    pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepared], outbox: Outbox
+    pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepared | None], outbox: Outbox
 ) -> int:
     """Queue claimed rows for the senders; rows of readers no longer active are cancelled."""
     for key in {row.key for row in rows} - set(prepared):
         prepared[key] = outbox.prepare(key)
-    inactive = [row.delivery_id for row in rows if not row.active]
-    if inactive:
-        # Unsubscribed or suppressed since the fan-out: never send.
-        outbox.model.objects.filter(pk__in=inactive).update(
+    # Unsubscribed or suppressed since the fan-out, or what they were to get is no longer
+    # public: never send.
+    cancelled = [row.delivery_id for row in rows if not row.active or prepared[row.key] is None]
+    if cancelled:
+        outbox.model.objects.filter(pk__in=cancelled).update(
             status=Delivery.Status.CANCELLED, claimed_at=None
         )
     by_key: dict[int, list[tuple[int, Recipient]]] = {}
     for row in rows:
-        if row.active:
+        if row.active and prepared[row.key] is not None:
             recipient = Recipient(row.subscriber_id, row.email, row.matched_tags, row.matched_slugs)
             by_key.setdefault(row.key, []).append((row.delivery_id, recipient))
     size = BATCH_SIZE if pool.field else SMTP_JOB
     queued = 0
     for key, readers in by_key.items():
         for i in range(0, len(readers), size):
-            pool.jobs.put(Job(prepared[key], readers[i : i + size]))
+            pool.jobs.put(Job(prepared[key], readers[i : i + size]))  # type: ignore[arg-type]
         queued += len(readers)
     return queued
 
@@ -451,7 +455,7 @@ def send_due(
     connections never idle while there is work.
     """
     pool = SenderPool(connections or settings.ALERT_SMTP_CONNECTIONS)
-    prepared: dict[int, Prepared] = {}
+    prepared: dict[int, Prepared | None] = {}
     outcome = Outcome()
     sent = outstanding = 0
     drained = False

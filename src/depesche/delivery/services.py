@@ -13,7 +13,8 @@ from taggit.models import Tag
 
 from depesche.audience.models import Subscriber, Subscription, TagFollow
 from depesche.delivery.models import ArticleAlert, Delivery, DigestMail
-from depesche.newsroom.models import ArticlePage, ArticlePageTag
+from depesche.newsroom.models import ArticlePageTag
+from depesche.newsroom.selectors import article_public
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +80,11 @@ def deliveries_enqueue_for_article(*, article_id: int) -> int:
     is skipped; it alerts when it really goes live. One first published more than
     ALERT_MAX_AGE_HOURS ago (an imported archive) never alerts.
     """
-    article = ArticlePage.objects.filter(pk=article_id).only("live", "first_published_at").first()
-    if article is None or not article.live:
-        return 0  # taken down (or only scheduled): its real first publication alerts
+    article = article_public(article_id=article_id)
+    if article is None:
+        # Taken down, only scheduled or behind a password or login: its real first
+        # publication (or the lifted restriction) alerts.
+        return 0
     with transaction.atomic():
         ids = Subscriber.objects.aggregate(first=Min("pk"), last=Max("pk"))
         start = (ids["first"] or 1) - 1
@@ -158,6 +161,15 @@ def deliveries_cancel_for_article(*, article_id: int) -> int:
     return Delivery.objects.filter(article_id=article_id, status=Delivery.Status.PENDING).update(
         status=Delivery.Status.CANCELLED
     )
+
+
+def deliveries_cancel_for_articles(*, article_ids: list[int]) -> int:
+    """Cancel what has not gone out yet of these articles (put behind a password or login)."""
+    if not article_ids:
+        return 0
+    return Delivery.objects.filter(
+        article_id__in=article_ids, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.CANCELLED)
 
 
 def deliveries_cancel_for_subscriber(*, subscriber_id: int) -> int:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from depesche.core.timefmt import format_date
 from depesche.delivery.rendering import PreparedDigest
 from depesche.digest.models import Digest
+from depesche.newsroom.selectors import article_ids_public
 from depesche.podcast.models import Episode
 
 
@@ -25,16 +26,25 @@ def period_text(digest: Digest) -> str:
 
 def prepared_digest(digest_id: int) -> PreparedDigest:
     digest = Digest.objects.get(pk=digest_id)
+    rows = list(digest.topics.order_by("sort_order").prefetch_related("articles"))
+    # Through the newsroom's gate: an article taken down or restricted since the build is
+    # linked nowhere.
+    public = article_ids_public([a.pk for topic in rows for a in topic.articles.all()])
     topics = [
         {
             "headline": topic.headline,
             "summary": topic.summary,
             "articles": [
                 {"title": article.title, "url": settings.BASE_URL + (article.url or "")}
-                for article in topic.articles.live().order_by("-first_published_at")
+                for article in sorted(
+                    topic.articles.all(),
+                    key=lambda a: a.first_published_at or digest.period_start,
+                    reverse=True,
+                )
+                if article.pk in public
             ],
         }
-        for topic in digest.topics.order_by("sort_order").prefetch_related("articles")
+        for topic in rows
     ]
     episode = Episode.objects.filter(source_key=episode_key(digest)).first()
     listen_url = settings.BASE_URL + (

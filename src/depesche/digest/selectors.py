@@ -10,12 +10,13 @@ from depesche.digest.grouping import ArticleDoc
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
 from depesche.digest.weeks import BERLIN
 from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.selectors import articles_public
 
 
 def articles_published(*, start: datetime, end: datetime) -> QuerySet[ArticlePage]:
-    """Live articles first published in [start, end), oldest first."""
+    """Public articles (the newsroom's gate) first published in [start, end), oldest first."""
     return (
-        ArticlePage.objects.live()
+        articles_public()
         .filter(first_published_at__gte=start, first_published_at__lt=end)
         .order_by("first_published_at", "pk")
     )

@@ -17,7 +17,7 @@ from depesche.core.timefmt import format_datetime
 from depesche.digest import grouping, selectors, summaries
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
 from depesche.digest.weeks import BERLIN, latest_week, period_of
-from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.selectors import article_is_public
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +48,13 @@ def _column(name: str) -> str:
 
 
 def article_view_record(*, article_id: int, now: datetime | None = None) -> None:
-    """Count one read of a live article on today's Berlin date; ArticleNotFound otherwise.
+    """Count one read of a public article on today's Berlin date; ArticleNotFound otherwise.
 
     One statement, `INSERT … ON CONFLICT (article, day) DO UPDATE SET count = count + 1`
     (PostgreSQL and SQLite ≥ 3.24): concurrent reads never lose a count or collide on the
     unique pair, and no row is read into Python.
     """
-    if not ArticlePage.objects.live().filter(pk=article_id).exists():
+    if not article_is_public(article_id=article_id):
         raise ArticleNotFound(article_id)
     day = timezone.localtime(now or timezone.now(), BERLIN).date()
     quote = connection.ops.quote_name

@@ -14,12 +14,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from depesche.distribution import selectors
 from depesche.distribution.links import absolute, page_url
@@ -170,7 +168,9 @@ class SectionFeed(ArticleFeed):
 
 class TagFeed(ArticleFeed):
     def build(self, request: HttpRequest, **kwargs: str) -> FeedSource:
-        tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        tag = selectors.tag_public_by_slug(slug=kwargs["slug"])
+        if tag is None:
+            raise Http404("unknown tag")
         name = f"tag-{self.url_suffix}"
         return FeedSource(
             title=f"{settings.SITE_NAME} – {tag.name}",

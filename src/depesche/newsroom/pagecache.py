@@ -92,6 +92,17 @@ def urls_for_page(page: Any) -> list[str]:
     return [url for url in urls if url]
 
 
+def urls_for_subtree(page: Any) -> list[str]:
+    """The public URLs showing `page` or any live page below it (a restriction set on a
+    section covers its articles): each page's own URL, plus home, section and tag pages."""
+    from wagtail.models import Page
+
+    urls = set(urls_for_page(page))
+    below = Page.objects.live().descendant_of(page)
+    urls.update(url for child in below.iterator() if (url := child.get_full_url()))
+    return sorted(urls)
+
+
 def cacheable(response: HttpResponse) -> HttpResponse:
     """Mark a public page's response as one the page cache may keep."""
     setattr(response, _CACHEABLE, True)

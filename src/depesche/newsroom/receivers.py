@@ -6,7 +6,8 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from depesche.newsroom.models import ArticlePage, tag_dates_sync
@@ -40,13 +41,26 @@ def on_page_changed(sender: type, instance: Page, **kwargs: Any) -> None:
     # readers see on cached pages. The URLs are taken now: a deleted page has none after the
     # commit. Invalidated now and again after the commit: a reader rendering the old state in
     # between caches it only under the generation the commit replaces.
-    from depesche.newsroom.pagecache import pages_changed, urls_for_page
+    from depesche.newsroom.pagecache import pages_changed, urls_for_page, urls_for_subtree
 
+    urls = urls_for_subtree(instance) if kwargs.get("restriction") else urls_for_page(instance)
     pages_changed()
-    transaction.on_commit(partial(pages_changed, urls=urls_for_page(instance)))
+    transaction.on_commit(partial(pages_changed, urls=urls))
+
+
+def on_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
+    # Setting or lifting a password, login or group restriction (Wagtail's privacy dialog or
+    # code) changes what readers may see as a publish does; Wagtail sends no page signal.
+    on_page_changed(sender, instance.page, restriction=True)
 
 
 def connect() -> None:
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            on_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"newsroom.restriction_{name}",
+        )
     page_published.connect(
         on_article_published, sender=ArticlePage, dispatch_uid="newsroom.article_published"
     )

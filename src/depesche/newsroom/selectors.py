@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
+from wagtail.models import Page, PageViewRestriction
 
 from depesche.newsroom.models import ArticlePage, ArticlePageTag, LegalPage, SectionPage
 
@@ -17,32 +32,104 @@ RELATED_WINDOW = 100  # newest articles per shared tag that "Mehr zum Thema" ran
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a window's start when the tag is smaller
 
 
-def articles_live() -> QuerySet[ArticlePage]:
-    """Published articles, newest first, with what a teaser card needs in the same query."""
+# --- the public gate ----------------------------------------------------------------------------
+# What a reader without login may see: live pages outside every Wagtail view restriction
+# (password, login, groups; a restriction covers the page and everything below it). Every
+# reader-facing channel (pages, API, search, feeds, sitemaps, alerts, bundles, the
+# Wochenrückblick, audio) reads articles and tags through the functions of this block and
+# nothing else: `.live()` alone would include restricted pages.
+
+
+def public_q(*, prefix: str = "") -> Q:
+    """A filter for pages outside every view restriction; `prefix` reaches the page through a
+    relation (e.g. "content_object__" from a tagging).
+
+    A correlated NOT EXISTS rather than a list of paths read first: no query of its own, so a
+    list page costs the same number of queries, and with no restriction (the usual case) the
+    database answers it from an empty table."""
+    outer = ExpressionWrapper(OuterRef(f"{prefix}path"), output_field=CharField())
+    restricted = (
+        PageViewRestriction.objects.annotate(outer_path=outer)
+        .filter(outer_path__startswith=F("page__path"))
+        .values("pk")
+    )
+    return ~Q(Exists(restricted))
+
+
+def articles_public() -> QuerySet[ArticlePage]:
+    """THE gate: articles a reader without login may see, newest first, with what a teaser
+    card needs in the same query."""
     return (
-        ArticlePage.objects.live().select_related("section").order_by("-first_published_at", "-pk")
+        ArticlePage.objects.live()
+        .filter(public_q())
+        .select_related("section")
+        .order_by("-first_published_at", "-pk")
     )
 
 
+def article_public(*, article_id: int) -> ArticlePage | None:
+    """The article if a reader without login may see it, else None."""
+    return articles_public().filter(pk=article_id).first()
+
+
+def article_is_public(*, article_id: int) -> bool:
+    return articles_public().filter(pk=article_id).exists()
+
+
+def article_ids_public(ids: list[int]) -> set[int]:
+    """Those of `ids` a reader without login may see (one query)."""
+    return set(articles_public().filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _public_taggings() -> QuerySet[ArticlePageTag]:
+    return ArticlePageTag.objects.filter(
+        published_at__isnull=False, content_object__live=True
+    ).filter(public_q(prefix="content_object__"))
+
+
+def tags_public() -> QuerySet[Tag]:
+    """Tags of at least one public article: a tag used only by drafts or restricted articles
+    does not exist for readers (no page, no sitemap entry, no API answer)."""
+    return Tag.objects.filter(pk__in=_public_taggings().values("tag_id"))
+
+
+def tag_public(*, slug: str) -> Tag | None:
+    return tags_public().filter(slug=slug).first()
+
+
+def article_ids_under(*, page: Page, published_since: datetime | None = None) -> list[int]:
+    """Live articles at or below `page`, restricted or not: those a change of the page's
+    view restriction concerns."""
+    articles = ArticlePage.objects.live().filter(path__startswith=page.path)
+    if published_since is not None:
+        articles = articles.filter(first_published_at__gte=published_since)
+    return list(articles.values_list("pk", flat=True))
+
+
+def pages_public() -> Any:
+    """Live pages outside every view restriction (sections, legal pages, home)."""
+    return Page.objects.live().filter(public_q())
+
+
 def articles_latest(*, limit: int) -> list[ArticlePage]:
-    return list(articles_live()[:limit])
+    return list(articles_public()[:limit])
 
 
 def articles_in_section(*, section_id: int) -> QuerySet[ArticlePage]:
     # "section_id + 0" keeps the database from using the section_id index: with it, it would
     # fetch and sort every article of the section (20,000 of 100,000) for the newest 20.
     # Walking the publication-date index until 20 match costs the same at any size.
-    return articles_live().alias(in_section=F("section_id") + 0).filter(in_section=section_id)
+    return articles_public().alias(in_section=F("section_id") + 0).filter(in_section=section_id)
 
 
 def article_ids_for_tag(*, tag: Tag) -> QuerySet[ArticlePageTag, int]:
     """The ids of the tag's live articles, newest first, read from the tag's taggings alone
     (index newsroom_tag_newest): the cost of a page does not grow with the archive or with how
-    rare the tag is. The live check on each chosen row guards against a stale date."""
+    rare the tag is. The live check on each chosen row guards against a stale date; articles
+    behind a view restriction are left out (the gate)."""
     return (
-        ArticlePageTag.objects.filter(
-            tag=tag, published_at__isnull=False, content_object__live=True
-        )
+        _public_taggings()
+        .filter(tag=tag)
         .order_by("-published_at", "-content_object_id")
         .values_list("content_object_id", flat=True)
     )
@@ -57,12 +144,13 @@ def articles_by_ids(ids: list[int]) -> list[ArticlePage]:
     """The teaser cards for `ids`, in that order (one query; the body is not read)."""
     if not ids:
         return []
-    found = {a.pk: a for a in articles_live().defer("body").filter(pk__in=ids)}
+    found = {a.pk: a for a in articles_public().defer("body").filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
 
 
 def sections_live() -> list[SectionPage]:
-    return list(SectionPage.objects.live().order_by("path"))
+    """Sections a reader may see, in tree order."""
+    return list(SectionPage.objects.live().filter(public_q()).order_by("path"))
 
 
 def section_blocks(*, limit: int) -> list[tuple[SectionPage, list[ArticlePage]]]:
@@ -73,7 +161,7 @@ def section_blocks(*, limit: int) -> list[tuple[SectionPage, list[ArticlePage]]]
     a section with fewer than `limit` among them gets a query of its own."""
     sections = sections_live()
     # Ids first: building a hundred page objects would cost more than the queries.
-    recent = list(articles_live().values_list("pk", "section_id")[:HOME_WINDOW])
+    recent = list(articles_public().values_list("pk", "section_id")[:HOME_WINDOW])
     chosen: dict[int, list[int]] = {section.pk: [] for section in sections}
     for pk, section_id in recent:
         bucket = chosen.get(section_id or 0)
@@ -142,4 +230,5 @@ def articles_related(
 
 def legal_pages() -> list[LegalPage]:
     order = {kind: i for i, kind in enumerate(LegalPage.Kind.values)}
-    return sorted(LegalPage.objects.live(), key=lambda page: order.get(page.kind, 99))
+    pages = LegalPage.objects.live().filter(public_q())
+    return sorted(pages, key=lambda page: order.get(page.kind, 99))

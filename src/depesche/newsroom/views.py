@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
-from taggit.models import Tag
 
 from depesche.core.pagination import paginate_newest
 from depesche.newsroom import selectors
@@ -12,7 +11,10 @@ from depesche.newsroom.pagecache import cacheable
 
 
 def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = selectors.tag_public(slug=slug)
+    if tag is None:
+        # A tag of drafts or restricted articles only answers as an unknown one would.
+        raise Http404("unknown tag")
     articles = paginate_newest(
         request,
         selectors.article_ids_for_tag(tag=tag),

@@ -1,16 +1,18 @@
-"""The site search: live articles matching a query, optionally by section and date."""
+"""The site search: public articles matching a query, optionally by section and date."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from wagtail.query import PageQuerySet
 
 from depesche.newsroom.models import ArticlePage, SectionPage
+from depesche.newsroom.selectors import articles_public
 from depesche.sitesearch.german import highlight, query_terms, snippet, stem
 
 
@@ -32,14 +34,15 @@ def articles_search(
     since: date | None = None,
     until: date | None = None,
 ) -> Any:
-    """Live articles matching every word of `query` (in any inflected form), best match first.
+    """Public articles (the newsroom's gate) matching every word of `query` (in any inflected
+    form), best match first.
 
     `since`/`until` are whole days (Europe/Berlin) of first publication, both included. The
     result is a lazy Wagtail search result: slice or paginate it. A query without any word
     matches nothing.
     """
     terms = query_terms(query)
-    articles = ArticlePage.objects.live().select_related("section")
+    articles = cast(PageQuerySet, articles_public().order_by())
     if not terms:
         return articles.none()
     if section is not None:

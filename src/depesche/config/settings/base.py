@@ -199,6 +199,10 @@ WAGTAILSEARCH_BACKENDS = {
 # downloads, except PDF and plain text, which browsers show (with nosniff, never as HTML).
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# Documents are always streamed by Wagtail's view after its privacy check, never linked or
+# redirected to as plain files (config/storage.py keeps them out of /media/ and private in a
+# bucket).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Image uploads: raster formats only (SVG can carry scripts), checked by decoding them fully
 # (depesche.core.uploads), at most 10 MB and 40 megapixels.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
