@@ -24,8 +24,8 @@ def shared_secrets_check(app_configs: list[AppConfig] | None, **kwargs: Any) -> 
         return []
     return [
         Error(
-            f"{name} is not set, so this machine generated its own in "
-            f"{settings.DATA_DIR} ({_ROLE[name]}); every web and worker machine must share "
+            f"{name} is not set, so this machine uses its own, generated in "
+            f"{settings.DATA_DIR}. It {_ROLE[name]}; every web and worker machine must share "
             "one value.",
             hint=(
                 f"Make one with `depesche generate-secret` and set {name} to it in the "
