@@ -99,7 +99,8 @@ def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    ("unset", "check_id"), [("SECRET_KEY", "depesche.E001"), ("DEPESCHE_HASH_SALT", "depesche.E002")]
+    ("unset", "check_id"),
+    [("SECRET_KEY", "depesche.E001"), ("DEPESCHE_HASH_SALT", "depesche.E002")],
 )
 def test_check_deploy_refuses_a_secret_generated_per_machine(tmp_path, unset, check_id):
     env = deployed_env(tmp_path)

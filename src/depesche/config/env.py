@@ -68,7 +68,11 @@ VARIABLES: list[Var] = [
     ),
     Var("DEPESCHE_BASE_URL", "http://127.0.0.1:8000", "Public origin used in links and emails."),
     Var(
-        "SECRET_KEY", "", "Django secret key; empty: generated once and kept in DEPESCHE_DATA_DIR."
+        "SECRET_KEY",
+        "",
+        "Django secret key; required by the production settings and the same on every machine "
+        "(`depesche generate-secret` makes one); empty: generated once and kept in "
+        "DEPESCHE_DATA_DIR (one machine only).",
     ),
     Var("DEBUG", "false", "Django debug mode (never in production)."),
     Var(
@@ -175,7 +179,9 @@ VARIABLES: list[Var] = [
         "DEPESCHE_HASH_SALT",
         "",
         "Salt for hashed addresses on the suppression list and in erased consent records; "
-        "empty: generated once and kept in DEPESCHE_DATA_DIR. Never change it once used.",
+        "required by the production settings and the same on every machine "
+        "(`depesche generate-secret`); empty: generated once and kept in DEPESCHE_DATA_DIR "
+        "(one machine only). Never change it once used.",
     ),
     Var(
         "DEPESCHE_MAIL_CATCHER",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -14,7 +15,9 @@ _ROLE = {
 }
 
 
-def shared_secrets_check(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+def shared_secrets_check(
+    *, app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """A secret generated in the data folder is an error where the settings require shared ones.
 
     Each machine would generate its own: links a worker mails would fail on the web machine, and
