@@ -11,6 +11,7 @@ import sys
 ALIASES = {
     "import-articles": "import_articles",
     "setup-site": "setup_site",
+    "generate-secret": "generate_secret",
 }
 
 

@@ -40,6 +40,7 @@ def deployed_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         DEPESCHE_DATA_DIR=str(tmp_path),
         DEPESCHE_BASE_URL="https://www.example.de",
         SECRET_KEY="k7#Qm2!vX9pL$w4Zr8@tN1^bY6&cH3*eJ5(uF0)dS-aG_oI+iP=lK;jM:nB<vC>xZ?",
+        DEPESCHE_HASH_SALT="f3Wq9-Lz0bT7yPaxR2mKc8VdN5sHj4Ue1GiOo6EwYtZ",
         ALLOWED_HOSTS="www.example.de",
         DEBUG="false",
     )
@@ -85,6 +86,79 @@ def test_check_deploy_catches_a_weak_secret_key(tmp_path):
     )
     assert done.returncode != 0
     assert "security.W009" in done.stderr
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(DEPESCHE), "check", "--deploy", "--fail-level", "ERROR"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("unset", "check_id"),
+    [("SECRET_KEY", "depesche.E001"), ("DEPESCHE_HASH_SALT", "depesche.E002")],
+)
+def test_check_deploy_refuses_a_secret_generated_per_machine(tmp_path, unset, check_id):
+    env = deployed_env(tmp_path)
+    del env[unset]
+
+    done = check_deploy(env)
+
+    assert done.returncode != 0
+    assert f"{check_id}) {unset} is not set" in done.stderr
+    assert "depesche generate-secret" in done.stderr
+    # Only the unset one: the other comes from the environment.
+    other = ({"depesche.E001", "depesche.E002"} - {check_id}).pop()
+    assert other not in done.stderr
+
+
+def test_check_deploy_passes_with_secrets_made_by_generate_secret(tmp_path):
+    env = deployed_env(tmp_path)
+    made = [
+        subprocess.run(
+            [str(DEPESCHE), "generate-secret"], env=env, capture_output=True, text=True, timeout=60
+        )
+        for _ in range(2)
+    ]
+    assert [done.returncode for done in made] == [0, 0], made[0].stderr
+    key, salt = (done.stdout.strip() for done in made)
+    assert key != salt and len(key) >= 50 and "\n" not in key
+
+    # --fail-level WARNING: the generated key also passes Django's strength check (W009).
+    done = subprocess.run(
+        [str(DEPESCHE), "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, "SECRET_KEY": key, "DEPESCHE_HASH_SALT": salt},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "depesche.E00" not in done.stdout + done.stderr
+
+
+def test_the_demo_and_everyday_checks_keep_generated_secrets(tmp_path):
+    """One machine: the demo's settings allow them, and checks without --deploy never ask."""
+    env = deployed_env(tmp_path)
+    del env["SECRET_KEY"], env["DEPESCHE_HASH_SALT"]
+
+    demo = check_deploy({**env, "DJANGO_SETTINGS_MODULE": "depesche.config.settings.demo"})
+    everyday = subprocess.run(
+        [str(DEPESCHE), "check", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert demo.returncode == 0, demo.stderr
+    assert everyday.returncode == 0, everyday.stderr
+    assert "depesche.E00" not in demo.stderr + everyday.stderr
+    assert (tmp_path / "secret_key").exists() and (tmp_path / "hash_salt").exists()
 
 
 def test_https_base_url_turns_on_redirect_secure_cookies_and_hsts(tmp_path):

@@ -5,6 +5,7 @@ The README's configuration table documents the same variables; `depesche env` pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -67,7 +68,11 @@ VARIABLES: list[Var] = [
     ),
     Var("DEPESCHE_BASE_URL", "http://127.0.0.1:8000", "Public origin used in links and emails."),
     Var(
-        "SECRET_KEY", "", "Django secret key; empty: generated once and kept in DEPESCHE_DATA_DIR."
+        "SECRET_KEY",
+        "",
+        "Django secret key; required by the production settings and the same on every machine "
+        "(`depesche generate-secret` makes one); empty: generated once and kept in "
+        "DEPESCHE_DATA_DIR (one machine only).",
     ),
     Var("DEBUG", "false", "Django debug mode (never in production)."),
     Var(
@@ -174,7 +179,9 @@ VARIABLES: list[Var] = [
         "DEPESCHE_HASH_SALT",
         "",
         "Salt for hashed addresses on the suppression list and in erased consent records; "
-        "empty: generated once and kept in DEPESCHE_DATA_DIR. Never change it once used.",
+        "required by the production settings and the same on every machine "
+        "(`depesche generate-secret`); empty: generated once and kept in DEPESCHE_DATA_DIR "
+        "(one machine only). Never change it once used.",
     ),
     Var(
         "DEPESCHE_MAIL_CATCHER",
@@ -291,24 +298,59 @@ def data_dir() -> Path:
     return path
 
 
-def _generated(name: str, filename: str) -> str:
-    """The configured value, else one generated on first start and kept beside the database."""
+# The secrets every machine of a site must share; unset, each is generated per data folder
+# (file name beside it), which only suits one machine (the demo, a laptop).
+SECRETS = {"SECRET_KEY": "secret_key", "DEPESCHE_HASH_SALT": "hash_salt"}
+
+
+def new_secret() -> str:
+    """A fresh random value for SECRET_KEY or DEPESCHE_HASH_SALT (`depesche generate-secret`).
+
+    URL-safe characters only: it goes into env files and systemd units unquoted ($ and % would
+    be expanded there), and its 67 characters pass Django's check of SECRET_KEY's strength.
+    """
+    return secrets.token_urlsafe(50)
+
+
+def generated_secrets() -> list[str]:
+    """The names of SECRETS the environment leaves empty, i.e. that this folder generates."""
+    return [name for name in SECRETS if not get_str(name)]
+
+
+def _generated(name: str) -> str:
+    """The configured value, else one generated on first start and kept beside the database.
+
+    Created atomically and readable by the owner only from the start: the value is written to a
+    temporary file opened with mode 0600, then hard-linked to its name, which fails if the name
+    exists. Of processes starting at once (web and worker on one machine), the first link wins
+    and every other process reads the winner's value, never a half-written file.
+    """
     configured = get_str(name)
     if configured:
         return configured
-    key_file = data_dir() / filename
+    key_file = data_dir() / SECRETS[name]
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        temporary = key_file.with_name(f".{key_file.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(new_secret())
+                out.flush()
+                os.fsync(out.fileno())
+            # Another process may have been first: then its value counts.
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, key_file)
+        finally:
+            temporary.unlink()
     return key_file.read_text().strip()
 
 
 def secret_key() -> str:
-    return _generated("SECRET_KEY", "secret_key")
+    return _generated("SECRET_KEY")
 
 
 def hash_salt() -> str:
-    return _generated("DEPESCHE_HASH_SALT", "hash_salt")
+    return _generated("DEPESCHE_HASH_SALT")
 
 
 def cache_settings(url: str) -> dict[str, object]:

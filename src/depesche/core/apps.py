@@ -1,8 +1,11 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
+
+from depesche.core.checks import shared_secrets_check
 
 
 def _create_cache_table(sender: AppConfig, **kwargs: Any) -> None:
@@ -18,3 +21,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core.cache_table")
+        # Only with --deploy: the demo and everyday commands on one machine may generate them.
+        register(shared_secrets_check, Tags.security, deploy=True)

@@ -17,6 +17,10 @@ DATA_DIR = env.data_dir()
 PACKAGE_DIR = env.PACKAGE_DIR
 
 SECRET_KEY = env.secret_key()
+# Secrets this data folder generated because the environment leaves them empty: fine on one
+# machine; the production settings make them a `check --deploy` error (core/checks.py).
+GENERATED_SECRETS = env.generated_secrets()
+REQUIRE_SHARED_SECRETS = False
 DEBUG = env.get_bool("DEBUG")
 
 BASE_URL = env.get_str("DEPESCHE_BASE_URL").rstrip("/")

@@ -7,6 +7,8 @@ redirect, no HSTS (which would stick to 127.0.0.1 in the browser for a year), co
 from depesche.config.settings.production import *  # noqa: F403
 
 MAIL_CATCHER = True
+# One machine: the secrets generated in the data folder are shared by all its processes.
+REQUIRE_SHARED_SECRETS = False
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -15,6 +15,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 # /_mail/ shows every caught message; it must never be reachable on a real site.
 MAIL_CATCHER = False
+# Web and worker machines must sign and hash alike: a link a worker mails must open on the web
+# machine, and an erased address must hash the same everywhere. So SECRET_KEY and
+# DEPESCHE_HASH_SALT come from the environment; `check --deploy` refuses generated ones.
+REQUIRE_SHARED_SECRETS = True
 
 if HTTPS:
     # Trusted only because the proxy sets (or overwrites) this header on every request.
