@@ -654,3 +654,16 @@ def test_superusers_may_erase(admin_client, ledger):
     assert b"cora@example.org" in admin_client.get(_erase_url(cora)).content
     assert admin_client.post(_erase_url(cora)).status_code == 302
     assert not Subscriber.objects.filter(email="cora@example.org").exists()
+
+
+def test_the_erase_page_in_english(admin_client, admin_user, ledger):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    cora = Subscriber.objects.get(email="cora@example.org")
+    inspect = admin_client.get(reverse(f"{SUBSCRIBERS}:inspect", args=[cora.pk])).content.decode()
+    assert "Erase reader data" in inspect
+    page = admin_client.get(_erase_url(cora)).content.decode()
+    assert "Yes, erase reader data" in page and "cannot be undone" in page
