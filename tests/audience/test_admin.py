@@ -1,17 +1,26 @@
 import csv
+import importlib
 import io
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 from taggit.models import Tag
 
 from depesche.audience import services
 from depesche.audience.admin_views import CONSENTS, SUBSCRIBERS
-from depesche.audience.models import ConsentRecord, NewsletterSettings, Subscriber
+from depesche.audience.models import (
+    ConsentRecord,
+    NewsletterSettings,
+    Subscriber,
+    SuppressedAddress,
+)
 from depesche.audience.texts import shown_texts
 from depesche.core.tokens import make_token
 
@@ -21,7 +30,7 @@ SUBSCRIBERS_URL = reverse(f"{SUBSCRIBERS}:index")
 UA = "Mozilla/5.0 (X11; Linux x86_64) Testbrowser/1.0"
 
 
-def _signup(email, *, weekly=True, tag=None, ip="203.0.113.0", source="modal"):
+def _signup(email, *, weekly=True, tag=None, ip="203.0.113.0", source="modal", user_agent=UA):
     texts = shown_texts(follow=tag is not None)
     services.signup_request(
         email=email,
@@ -32,7 +41,7 @@ def _signup(email, *, weekly=True, tag=None, ip="203.0.113.0", source="modal"):
         consent_text=texts.consent,
         privacy_text=texts.privacy,
         terms_text=texts.terms,
-        visit=services.Visit(source=source, ip=ip, user_agent=UA),
+        visit=services.Visit(source=source, ip=ip, user_agent=user_agent),
     )
 
 
@@ -217,11 +226,38 @@ def test_csv_export_has_a_header_and_the_filtered_rows(admin_client, ledger):
     assert old["Zeitpunkt (Europe/Berlin)"] == "2024-01-15T09:30:00+01:00"
 
 
-def test_csv_export_defuses_formulas(admin_client, site_tree):
-    _signup("=cmd@example.org")
+FORMULA_STARTS = ["=", "+", "-", "@"]
+
+
+def _formula_signup(start: str) -> tuple[str, str]:
+    """A reader whose address and user agent both begin like a spreadsheet formula."""
+    email = f"{start}cmd@example.org"
+    user_agent = f'{start}HYPERLINK("https://evil.invalid/","Klick")'
+    _signup(email, user_agent=user_agent)
+    return email, user_agent
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_csv_export_defuses_formulas(admin_client, site_tree, start):
+    email, user_agent = _formula_signup(start)
     response = admin_client.get(LEDGER, {"export": "csv"})
     content = b"".join(response.streaming_content).decode()
-    assert "'=cmd@example.org" in content
+    [row] = list(csv.DictReader(io.StringIO(content)))
+    assert row["E-Mail bzw. Hash (gelöscht)"] == f"'{email}"
+    assert row["Browser"] == f"'{user_agent}"
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_xlsx_export_writes_formula_lookalikes_as_text(admin_client, site_tree, start):
+    email, user_agent = _formula_signup(start)
+    response = admin_client.get(LEDGER, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    headings = [cell.value for cell in sheet[1]]
+    [row] = list(sheet.iter_rows(min_row=2))
+    address = row[headings.index("E-Mail bzw. Hash (gelöscht)")]
+    browser = row[headings.index("Browser")]
+    assert (address.value, address.data_type) == (email, "s")
+    assert (browser.value, browser.data_type) == (user_agent, "s")
 
 
 def test_xlsx_export(admin_client, ledger):
@@ -302,13 +338,18 @@ def test_anonymous_users_go_to_the_login(client, ledger):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
+def _grant(user, *codenames):
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="audience", codename__in=codenames)
+    )
+
+
 def test_view_permission_opens_the_ledger_read_only(client, editor, ledger):
-    editor.user_permissions.add(Permission.objects.get(codename="view_consentrecord"))
+    _grant(editor, "view_consentrecord")
     client.force_login(editor)
     html = client.get(LEDGER).content.decode()
-    assert "anna@example.org" in html
+    assert "Thema „energie“" in html and "15.01.2024 09:30:00" in html
     assert "/edit/" not in html and "/delete/" not in html
-    assert client.get(LEDGER, {"export": "csv"}).status_code == 200
     # the subscribers need their own permission
     assert client.get(SUBSCRIBERS_URL).status_code in (302, 403)
     record = ConsentRecord.objects.filter(subscriber__isnull=False).first()
@@ -316,6 +357,105 @@ def test_view_permission_opens_the_ledger_read_only(client, editor, ledger):
     assert reverse(f"{SUBSCRIBERS}:inspect", args=[record.subscriber_id]) not in inspect
     menu = client.get("/admin/").content.decode()
     assert LEDGER in menu and SUBSCRIBERS_URL not in menu
+
+
+READERS = ("anna@example.org", "ben@example.org", "cora@example.org", "alt@example.org")
+
+
+def test_view_permission_alone_masks_readers_data_and_refuses_exports(client, editor, ledger):
+    _grant(editor, "view_consentrecord", "view_subscriber")
+    client.force_login(editor)
+    html = client.get(LEDGER).content.decode()
+    assert "a…@example.org" in html and "b…@example.org" in html
+    for secret in (*READERS, "203.0.113.0", "198.51.100.0", UA, "Testbrowser"):
+        assert secret not in html
+    assert "export=" not in html and "Download CSV" not in html
+    for url in (LEDGER, reverse(f"{CONSENTS}:index_results")):
+        for export in ("csv", "xlsx"):
+            response = client.get(url, {"export": export})
+            assert response.status_code == 403, (url, export)
+            assert b"anna@example.org" not in response.content
+    # the subscribers: listed, addresses masked
+    subscribers = client.get(SUBSCRIBERS_URL).content.decode()
+    assert "c…@example.org" in subscribers
+    assert not any(email in subscribers for email in READERS)
+    # inspect pages: nothing personal either (page title included)
+    anna = Subscriber.objects.get(email="anna@example.org")
+    record = anna.consents.first()
+    for url in (
+        reverse(f"{SUBSCRIBERS}:inspect", args=[anna.pk]),
+        reverse(f"{CONSENTS}:inspect", args=[record.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "a…@example.org" in page
+        for secret in ("anna@example.org", "203.0.113.0", UA):
+            assert secret not in page, (url, secret)
+
+
+def test_view_permission_alone_finds_a_reader_only_by_the_whole_address(client, editor, ledger):
+    _grant(editor, "view_consentrecord", "view_subscriber")
+    client.force_login(editor)
+    for url in (LEDGER, SUBSCRIBERS_URL):
+        assert "a…@example.org" not in client.get(url, {"q": "anna"}).content.decode()
+        found = client.get(url, {"q": " Anna@Example.org "}).content.decode()
+        assert "a…@example.org" in found and "b…@example.org" not in found
+    # the ledger's erased rows still by their address's hash
+    services.subscriber_erase(subscriber=Subscriber.objects.get(email="ben@example.org"))
+    found = client.get(LEDGER, {"q": "ben@example.org"}).content.decode()
+    assert "gelöscht" in found and "a…@example.org" not in found
+
+
+def test_export_permission_shows_readers_data_and_allows_exports(client, editor, ledger):
+    _grant(editor, "view_consentrecord", "view_subscriber", "export_reader_data")
+    client.force_login(editor)
+    html = client.get(LEDGER).content.decode()
+    assert "anna@example.org" in html
+    assert "203.0.113.0" in html
+    assert "Testbr" in html
+    assert "export=csv" in html and "export=xlsx" in html
+    for export in ("csv", "xlsx"):
+        assert client.get(LEDGER, {"export": export}).status_code == 200
+    assert "anna@example.org" in client.get(SUBSCRIBERS_URL).content.decode()
+    anna = Subscriber.objects.get(email="anna@example.org")
+    inspect = client.get(reverse(f"{SUBSCRIBERS}:inspect", args=[anna.pk])).content.decode()
+    assert "anna@example.org" in inspect
+
+
+def test_export_permission_without_view_opens_nothing(client, editor, ledger):
+    _grant(editor, "export_reader_data")
+    client.force_login(editor)
+    for url in (LEDGER, f"{LEDGER}?export=csv", SUBSCRIBERS_URL):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, "/admin/"), url
+
+
+def test_no_group_may_see_readers_after_the_migrations(ledger):
+    editors = Group.objects.get(name="Editors")
+    moderators = Group.objects.get(name="Moderators")
+    for group in (editors, moderators):
+        assert not group.permissions.filter(content_type__app_label="audience").exists()
+
+
+def test_the_migration_takes_the_view_permissions_from_groups_that_had_them(ledger):
+    """An install that ran 0002 long ago: its groups hold the view permissions until 0004."""
+    migration = importlib.import_module("depesche.audience.migrations.0004_reader_data_permissions")
+    groups = list(Group.objects.filter(name__in=["Editors", "Moderators"]))
+    assert len(groups) == 2
+    views = Permission.objects.filter(
+        content_type__app_label="audience", codename__in=["view_consentrecord", "view_subscriber"]
+    )
+    other = Permission.objects.get(codename="access_admin")
+    for group in groups:
+        group.permissions.add(*views, other)
+    migration.revoke_views(django_apps, None)
+    for group in groups:
+        assert not group.permissions.filter(pk__in=views).exists()
+        assert group.permissions.filter(pk=other.pk).exists()
+    migration.grant_views(django_apps, None)  # the way back restores 0002's grant
+    for group in groups:
+        assert group.permissions.filter(pk__in=views).count() == 2
 
 
 def test_only_the_view_permission_is_offered_for_groups(ledger):
@@ -327,7 +467,12 @@ def test_only_the_view_permission_is_offered_for_groups(ledger):
         for permission in hook()
         if permission.content_type.app_label == "audience"
     }
-    assert {"view_consentrecord", "view_subscriber"} <= codenames
+    assert {
+        "view_consentrecord",
+        "view_subscriber",
+        "export_reader_data",
+        "erase_reader",
+    } <= codenames
     assert not codenames & {
         "add_consentrecord",
         "change_consentrecord",
@@ -429,3 +574,96 @@ def test_newsletter_settings_edit_saves_a_new_consent_text(admin_client, site_tr
     after = shown_texts()
     assert after.consent.text == new_text
     assert after.consent.sha256 != before.consent.sha256
+
+
+# --- erasing a reader ---------------------------------------------------------------------------
+
+
+def _erase_url(subscriber):
+    return reverse(f"{SUBSCRIBERS}:erase", args=[subscriber.pk])
+
+
+def test_erasing_needs_its_own_permission(client, editor, ledger):
+    _grant(editor, "view_consentrecord", "view_subscriber", "export_reader_data")
+    client.force_login(editor)
+    anna = Subscriber.objects.get(email="anna@example.org")
+    inspect = client.get(reverse(f"{SUBSCRIBERS}:inspect", args=[anna.pk])).content.decode()
+    assert _erase_url(anna) not in inspect
+    before = _ledger_snapshot()
+    assert client.get(_erase_url(anna)).status_code == 403
+    assert client.post(_erase_url(anna)).status_code == 403
+    assert Subscriber.objects.filter(pk=anna.pk).exists()
+    assert _ledger_snapshot() == before
+    assert not SuppressedAddress.objects.exists()
+
+
+def test_erasing_a_bounced_reader_in_the_admin(client, editor, ledger, caplog):
+    """The same result as the reader's own erasure: gone, ledger kept under the hash, the
+    address suppressed for good."""
+    _grant(editor, "view_subscriber", "erase_reader")
+    client.force_login(editor)
+    services.subscriber_suppress(email="anna@example.org", reason="bounced")
+    anna = Subscriber.objects.get(email="anna@example.org")
+    assert anna.status == "bounced"
+    inspect = client.get(reverse(f"{SUBSCRIBERS}:inspect", args=[anna.pk])).content.decode()
+    assert _erase_url(anna) in inspect
+    confirmation = client.get(_erase_url(anna))
+    assert confirmation.status_code == 200
+    page = confirmation.content.decode()
+    assert "Ja, Leserdaten löschen" in page and 'method="POST"' in page
+    assert "anna@example.org" not in page  # no "Leserdaten exportieren": masked here too
+    assert Subscriber.objects.filter(pk=anna.pk).exists()  # a GET erases nothing
+    records = list(anna.consents.values_list("pk", flat=True))
+    with caplog.at_level(logging.INFO, logger="depesche.audience.admin_views"):
+        response = client.post(_erase_url(anna))
+    assert response.status_code == 302 and response["Location"] == SUBSCRIBERS_URL
+    assert not Subscriber.objects.filter(email="anna@example.org").exists()
+    digest = services.address_hash("anna@example.org")
+    erased = ConsentRecord.objects.filter(pk__in=records)
+    assert len(erased) == len(records) >= 2
+    for record in erased:
+        assert (record.email, record.ip_truncated, record.user_agent) == (digest, "", "")
+        assert record.subscriber_id is None and record.erased_at is not None
+    assert SuppressedAddress.objects.filter(email_hash=digest).exists()
+    assert f"reader {anna.pk} erased in the admin by user {editor.pk}" in caplog.text
+    assert "anna@example.org" not in caplog.text
+    # a new sign-up with the address is ignored, like after the reader's own erasure
+    _signup("anna@example.org")
+    assert not Subscriber.objects.filter(email="anna@example.org").exists()
+    # the others are untouched
+    assert Subscriber.objects.filter(email="ben@example.org").exists()
+    assert client.post(_erase_url(anna)).status_code == 404
+
+
+def test_erasing_checks_the_csrf_token(editor, ledger):
+    _grant(editor, "view_subscriber", "erase_reader")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    anna = Subscriber.objects.get(email="anna@example.org")
+    assert client.post(_erase_url(anna)).status_code == 403
+    assert Subscriber.objects.filter(pk=anna.pk).exists()
+    token = client.get(_erase_url(anna)).context["csrf_token"]
+    assert client.post(_erase_url(anna), {"csrfmiddlewaretoken": str(token)}).status_code == 302
+    assert not Subscriber.objects.filter(pk=anna.pk).exists()
+
+
+def test_superusers_may_erase(admin_client, ledger):
+    cora = Subscriber.objects.get(email="cora@example.org")
+    inspect = admin_client.get(reverse(f"{SUBSCRIBERS}:inspect", args=[cora.pk])).content
+    assert _erase_url(cora).encode() in inspect
+    assert b"cora@example.org" in admin_client.get(_erase_url(cora)).content
+    assert admin_client.post(_erase_url(cora)).status_code == 302
+    assert not Subscriber.objects.filter(email="cora@example.org").exists()
+
+
+def test_the_erase_page_in_english(admin_client, admin_user, ledger):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    cora = Subscriber.objects.get(email="cora@example.org")
+    inspect = admin_client.get(reverse(f"{SUBSCRIBERS}:inspect", args=[cora.pk])).content.decode()
+    assert "Erase reader data" in inspect
+    page = admin_client.get(_erase_url(cora)).content.decode()
+    assert "Yes, erase reader data" in page and "cannot be undone" in page

@@ -311,13 +311,17 @@ def test_inbox_view_without_mail(settings, tmp_path, mail_routes, rf, db):
     assert "Noch keine E-Mails." in response.content.decode()
 
 
-def test_editor_can_see_the_consent_ledger_and_subscribers(site_tree, tmp_path, client):
-    """Editors see and export the ledger (never edit it): the groups get view permissions."""
+def test_editor_does_not_see_the_consent_ledger_and_subscribers(site_tree, tmp_path, client):
+    """Readers' data only for those allowed: the Editors and Moderators groups have no reader
+    permission (an administrator grants one to a group or a user)."""
     _, password = editor_ensure(password_file=tmp_path / "demo-login.txt")
     client.login(username=EDITOR_USERNAME, password=password)
-    assert client.get("/admin/leser/einwilligungen/").status_code == 200
-    assert client.get("/admin/leser/abonnenten/").status_code == 200
+    for url in ("/admin/leser/einwilligungen/", "/admin/leser/abonnenten/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, "/admin/"), url
     user = get_user_model().objects.get(username=EDITOR_USERNAME)
     assert not user.is_superuser
     assert not user.has_perm("audience.change_consentrecord")
     assert not user.has_perm("audience.delete_consentrecord")
+    assert not user.has_perm("audience.export_reader_data")
+    assert not user.has_perm("audience.erase_reader")

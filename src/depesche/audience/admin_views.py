@@ -1,28 +1,37 @@
-"""Read-only Wagtail admin views for readers: the consent ledger and the subscribers.
+"""Wagtail admin views for readers: the consent ledger and the subscribers.
 
-Editors may look and export, never change: the ledger is proof (append-only), and a reader's
+Whoever may view them looks, never changes: the ledger is proof (append-only), and a reader's
 settings change only through their own preference center. The viewsets therefore route only
 the index and inspect views; there are no add, edit, copy, delete, history or usage URLs.
+
+Readers' data is for those allowed. "view" shows the rows with addresses masked and without
+network and browser; the permission "Leserdaten exportieren" shows them in full and allows
+the ledger's CSV/XLSX export. "Leserdaten löschen" allows the one action that writes: erasing a
+reader through the same service as the reader's own erasure. No group has either by default.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from datetime import datetime
 from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -36,7 +45,13 @@ from depesche.audience.models import (
     TagFollow,
     TextVersion,
 )
-from depesche.audience.services import ALL_LISTS, WEEKLY, address_hash
+from depesche.audience.services import (
+    ALL_LISTS,
+    WEEKLY,
+    address_hash,
+    email_normalise,
+    subscriber_erase,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +62,12 @@ TEXT_RELATIONS = ("consent_text", "privacy_text", "terms_text")
 # URL namespaces (and names) of the two viewsets.
 CONSENTS = "audience_consents"
 SUBSCRIBERS = "audience_subscribers"
+# Permissions beyond "view" (Subscriber.Meta.permissions), for those who handle data requests.
+EXPORT_PERMISSION = "audience.export_reader_data"
+ERASE_PERMISSION = "audience.erase_reader"
+READER_DATA_CODENAMES = ("export_reader_data", "erase_reader")
+# Ledger columns that only "Leserdaten exportieren" shows.
+PERSONAL_LEDGER_COLUMNS = ("ip_truncated", "user_agent")
 
 
 # --- formatting -------------------------------------------------------------------------------
@@ -90,6 +111,16 @@ def ledger_email(record: ConsentRecord) -> str:
     if record.erased_at:
         return str(_("gelöscht · %(hash)s…")) % {"hash": record.email[:16]}
     return record.email
+
+
+def email_masked(email: str) -> str:
+    """Enough to tell rows apart at a glance, not to read the address: "a…@example.org"."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}" if at else "…"
+
+
+def ledger_email_masked(record: ConsentRecord) -> str:
+    return str(_("gelöscht")) if record.erased_at else email_masked(record.email)
 
 
 def csv_safe(value: str) -> str:
@@ -136,8 +167,13 @@ class ReadOnlyModelViewSet(ModelViewSet):
         """No edit view, so no "edit URL" for Wagtail's admin URL finder to hand out."""
 
     def get_permissions_to_register(self) -> Any:
-        # Only "view" means something here; add/change/delete would be dead checkboxes.
-        return super().get_permissions_to_register().filter(codename__startswith="view_")
+        # Only "view" and the reader-data permissions mean something here; add/change/delete
+        # would be dead checkboxes.
+        return (
+            super()
+            .get_permissions_to_register()
+            .filter(Q(codename__startswith="view_") | Q(codename__in=READER_DATA_CODENAMES))
+        )
 
 
 def with_tiebreak(queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -148,6 +184,30 @@ def with_tiebreak(queryset: QuerySet[Any]) -> QuerySet[Any]:
 
 def can_view(user: Any, model: type) -> bool:
     return bool(policy_registry.get_by_type(model).user_has_permission(user, "view"))
+
+
+def sees_reader_data(user: Any) -> bool:
+    """Addresses, networks, browsers and the ledger export: "Leserdaten exportieren"."""
+    return bool(user.has_perm(EXPORT_PERMISSION))
+
+
+def may_erase(user: Any) -> bool:
+    return bool(user.has_perm(ERASE_PERMISSION))
+
+
+def forbidden(message: str) -> HttpResponse:
+    """A plain 403. (Wagtail turns PermissionDenied into a redirect to the dashboard, which a
+    script fetching an export would take for an answer.)"""
+    return HttpResponseForbidden(message, content_type="text/plain; charset=utf-8")
+
+
+def masked_column(column: Column, accessor: Any) -> Column:
+    """The same column showing `accessor`'s masked value, and not sortable (a sort by the
+    address would still leak its order)."""
+    masked = copy.copy(column)
+    masked.accessor = accessor
+    masked.sort_key = None
+    return masked
 
 
 # --- consent ledger -----------------------------------------------------------------------------
@@ -234,12 +294,45 @@ class ConsentRecordIndexView(IndexView):
         # Equal timestamps (one request) must not swap places between pages.
         return with_tiebreak(super().order_queryset(queryset))
 
+    @cached_property
+    def reader_data(self) -> bool:
+        return sees_reader_data(self.request.user)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Before Wagtail's "view" check, so that every refused export is a 403.
+        if self.is_export and not self.reader_data:
+            return forbidden(
+                str(_("Für den Export fehlt die Berechtigung „Leserdaten exportieren“."))
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def show_export_buttons(self) -> bool:
+        return self.reader_data and bool(super().show_export_buttons)
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        columns: list[Column] = super().columns
+        if self.reader_data:
+            return columns
+        return [
+            masked_column(column, ledger_email_masked) if column.name == "email" else column
+            for column in columns
+            if column.name not in PERSONAL_LEDGER_COLUMNS
+        ]
+
     def search_queryset(self, queryset: QuerySet[ConsentRecord]) -> QuerySet[ConsentRecord]:
-        """By address; erased rows are found again by the salted hash of the address."""
+        """By address; erased rows are found again by the salted hash of the address.
+
+        Without "Leserdaten exportieren" only the whole address finds its rows: whoever
+        handles a reader's request finds them, but nobody lists addresses by their parts."""
         if not self.is_searching:
             return queryset
         query = self.search_query
-        return queryset.filter(Q(email__icontains=query) | Q(email=address_hash(query)))
+        by_hash = Q(email=address_hash(query))
+        if not self.reader_data:
+            return queryset.filter(Q(email=email_normalise(query)) | by_hash)
+        return queryset.filter(Q(email__icontains=query) | by_hash)
 
     def to_row_dict(self, item: ConsentRecord) -> dict[str, Any]:
         return ledger_export_row(item)
@@ -279,14 +372,19 @@ class ConsentRecordInspectView(InspectView):
 
     def get_fields_context(self) -> list[dict[str, Any]]:
         record: ConsentRecord = self.object
+        full = sees_reader_data(self.request.user)
+        hidden = str(_("verborgen"))
         rows = [
             (_("Zeitpunkt (Europe/Berlin)"), berlin_text(record.occurred_at)),
-            (_("E-Mail bzw. Hash (gelöscht)"), record.email),
+            (
+                _("E-Mail bzw. Hash (gelöscht)"),
+                record.email if full else ledger_email_masked(record),
+            ),
             (_("Vorgang"), record.get_action_display()),
             (_("Zweck"), f"{purpose_label(record.purpose)} ({record.purpose})"),
             (_("Formular"), record.source),
-            (_("IP (gekürzt)"), record.ip_truncated or "–"),
-            (_("Browser"), record.user_agent or "–"),
+            (_("IP (gekürzt)"), (record.ip_truncated or "–") if full else hidden),
+            (_("Browser"), (record.user_agent or "–") if full else hidden),
             (_("Opt-in-Vorgang"), record.request_nonce or "–"),
             (_("gelöscht"), berlin_text(record.erased_at) or "–"),
         ]
@@ -398,8 +496,32 @@ class SubscriberFilterSet(WagtailFilterSet):
 class SubscriberIndexView(IndexView):
     any_permission_required = ["view"]
 
+    @cached_property
+    def reader_data(self) -> bool:
+        return sees_reader_data(self.request.user)
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        columns: list[Column] = super().columns
+        if self.reader_data:
+            return columns
+        return [
+            masked_column(column, lambda subscriber: email_masked(subscriber.email))
+            if column.name == "email"
+            else column
+            for column in columns
+        ]
+
     def get_base_queryset(self) -> QuerySet[Subscriber]:
         return subscribers_for_admin()
+
+    def search_queryset(self, queryset: QuerySet[Subscriber]) -> QuerySet[Subscriber]:
+        """By address; without "Leserdaten exportieren" only by the whole address."""
+        if not self.is_searching:
+            return queryset
+        if not self.reader_data:
+            return queryset.filter(email=email_normalise(self.search_query))
+        return queryset.filter(email__icontains=self.search_query)
 
     def order_queryset(self, queryset: QuerySet[Subscriber]) -> QuerySet[Subscriber]:
         return with_tiebreak(super().order_queryset(queryset))
@@ -412,10 +534,20 @@ class SubscriberInspectView(InspectView):
     def get_object(self, queryset: Any = None) -> Subscriber:
         return get_object_or_404(subscribers_for_admin().filter(pk=self.pk))
 
+    @cached_property
+    def email_shown(self) -> str:
+        subscriber: Subscriber = self.object
+        full = sees_reader_data(self.request.user)
+        return subscriber.email if full else email_masked(subscriber.email)
+
+    def get_page_subtitle(self) -> str:
+        # Wagtail's default is str(subscriber): the full address.
+        return self.email_shown
+
     def get_fields_context(self) -> list[dict[str, Any]]:
         subscriber: Subscriber = self.object
         rows = [
-            (_("E-Mail"), subscriber.email),
+            (_("E-Mail"), self.email_shown),
             (_("Status"), subscriber.get_status_display()),
             (_("angelegt"), berlin_text(subscriber.created_at)),
             (_("bestätigt"), berlin_text(subscriber.confirmed_at) or "–"),
@@ -452,7 +584,51 @@ class SubscriberInspectView(InspectView):
                 "consent_text__text"
             )
         ]
+        if may_erase(self.request.user):
+            context["erase_url"] = reverse(f"{SUBSCRIBERS}:erase", args=[subscriber.pk])
         return context
+
+
+class SubscriberEraseView(WagtailAdminTemplateMixin, TemplateView):
+    """Erase a reader on their request (GDPR Art. 17), also one who bounced or complained and
+    can no longer use the links: a confirmation page, and the erasure only by POST (CSRF
+    checked by the middleware). The work is the reader's own erasure service's."""
+
+    template_name = "audience/admin/subscriber_erase.html"
+    page_title = _("Leserdaten löschen")
+    header_icon = "user"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not may_erase(request.user):
+            return forbidden(str(_("Zum Löschen fehlt die Berechtigung „Leserdaten löschen“.")))
+        self.subscriber = get_object_or_404(subscribers_for_admin(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self) -> str:
+        full = sees_reader_data(self.request.user)
+        return self.subscriber.email if full else email_masked(self.subscriber.email)
+
+    def get_breadcrumbs_items(self) -> list[Any]:
+        return []  # like Wagtail's delete confirmation: the plain header with the reader
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["subscriber"] = self.subscriber
+        context["erase_url"] = self.request.path
+        context["inspect_url"] = reverse(f"{SUBSCRIBERS}:inspect", args=[self.subscriber.pk])
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        subscriber_pk = self.subscriber.pk
+        subscriber_erase(subscriber=self.subscriber)
+        # The service keeps no trace of who erased; the log does (ids only: the address is
+        # exactly what must not survive).
+        logger.info("reader %s erased in the admin by user %s", subscriber_pk, request.user.pk)
+        messages.success(
+            request,
+            str(_("Leserdaten gelöscht; die Adresse bekommt keine E-Mails mehr.")),
+        )
+        return HttpResponseRedirect(reverse(f"{SUBSCRIBERS}:index"))
 
 
 class SubscriberViewSet(ReadOnlyModelViewSet):
@@ -468,6 +644,17 @@ class SubscriberViewSet(ReadOnlyModelViewSet):
     search_fields = ["email"]
     ordering = "-created_at"
     list_per_page = 50
+    erase_view_class = SubscriberEraseView
+
+    @property
+    def erase_view(self) -> Any:
+        return self.erase_view_class.as_view()
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            *super().get_urlpatterns(),
+            path(f"loeschen/<{self.pk_path_converter}:pk>/", self.erase_view, name="erase"),
+        ]
 
     @cached_property
     def list_display(self) -> list[Column]:

@@ -37,6 +37,12 @@ class Subscriber(models.Model):
     class Meta:
         verbose_name = _("Abonnent")
         verbose_name_plural = _("Abonnenten")
+        # Beyond "view": reading addresses, networks and browsers (lists, exports) and erasing
+        # a reader are for the few who handle data requests; no group gets them by default.
+        permissions = [
+            ("export_reader_data", _("Leserdaten exportieren")),
+            ("erase_reader", _("Leserdaten löschen")),
+        ]
 
     def __str__(self) -> str:
         return self.email
