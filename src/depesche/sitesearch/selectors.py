@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from wagtail.query import PageQuerySet
 
 from depesche.newsroom.models import ArticlePage, SectionPage
-from depesche.newsroom.selectors import articles_public
+from depesche.newsroom.selectors import articles_public_for_search
 from depesche.sitesearch.german import highlight, query_terms, snippet, stem
 
 
@@ -42,7 +42,7 @@ def articles_search(
     matches nothing.
     """
     terms = query_terms(query)
-    articles = cast(PageQuerySet, articles_public().order_by())
+    articles = cast(PageQuerySet, articles_public_for_search())
     if not terms:
         return articles.none()
     if section is not None:
