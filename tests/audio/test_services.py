@@ -133,3 +133,26 @@ def test_an_article_taken_down_meanwhile_gets_no_audio(site_tree):
     article.unpublish()
     assert article_audio_build(article_id=article.pk) is None
     assert not ArticleAudio.objects.exists()
+
+
+def test_a_restriction_removes_the_mp3_and_lifting_it_makes_it_anew(
+    site_tree, django_capture_on_commit_callbacks
+):
+    # A public MP3 of a text behind a password would give the text away.
+    from wagtail.models import PageViewRestriction
+
+    article = published(site_tree, django_capture_on_commit_callbacks)
+    name = ArticleAudio.objects.get(article=article).file.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+        )
+    assert not ArticleAudio.objects.filter(article=article).exists()
+    assert not default_storage.exists(name)
+    assert article_audio_build(article_id=article.pk) is None  # a retry makes none either
+    assert not ArticleAudio.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert ArticleAudio.objects.get(article=article).status == ArticleAudio.Status.READY

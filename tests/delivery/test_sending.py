@@ -171,3 +171,37 @@ def test_several_connections_at_once_send_each_alert_once(site_tree, smtp, setti
     assert send_due() == 30
     assert sorted(rcpt for rcpt, _ in server.accepted) == sorted(emails)
     assert set(statuses().values()) == {"sent"}
+
+
+def test_alerts_not_yet_sent_when_the_article_is_restricted_never_go_out(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    server = smtp()
+    follower("a@example.org", "Energie")
+    follower("b@example.org", "Energie")
+    article = publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    assert set(statuses().values()) == {"pending"}
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+    assert send_due() == 0
+    assert server.accepted == []
+    assert set(statuses().values()) == {"cancelled"}
+
+
+def test_a_restriction_set_behind_the_receivers_back_still_stops_the_send(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    # The send asks the gate itself: a restriction whose on-commit hook never ran (a crash, a
+    # raw insert) still keeps the article out of every inbox.
+    from wagtail.models import PageViewRestriction
+
+    server = smtp()
+    follower("a@example.org", "Energie")
+    article = publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+    assert statuses() == {"a@example.org": "pending"}
+    assert send_due() == 0
+    assert server.accepted == []
+    assert statuses() == {"a@example.org": "cancelled"}

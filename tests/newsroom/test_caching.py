@@ -261,3 +261,51 @@ def test_publish_and_unpublish_purge_article_home_section_and_tags(
 def test_without_a_proxy_nothing_is_purged(site_tree, published, settings):
     assert not getattr(settings, "WAGTAILFRONTENDCACHE", None)
     published(title="Ohne Proxy", tags=["Energie"])  # no error, no request anywhere
+
+
+def test_setting_and_lifting_a_restriction_takes_effect_at_once_and_purges(
+    client, site_tree, published, proxy, django_capture_on_commit_callbacks
+):
+    # Wagtail sends no page signal for a restriction: without the receiver the cached page
+    # (body and all) would be served to anyone for the cache's lifetime.
+    from wagtail.models import PageViewRestriction
+
+    article = published(title="Bald geschützt", tags=["Energie"])
+    politik = site_tree.sections["Politik"]
+    pages = [article.url, "/", politik.url, "/thema/energie/"]
+    for url in pages:
+        assert "Bald geschützt" in client.get(url).content.decode()
+        assert client.get(url)["Cache-Control"].startswith("public")  # served from the cache
+    proxy.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+        )
+    for url in pages[1:]:
+        assert "Bald geschützt" not in client.get(url).content.decode()
+    assert "Text." not in client.get(article.url).content.decode()  # the password form
+    assert {path for _, path in proxy} == set(pages)
+
+    proxy.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    for url in pages:
+        assert "Bald geschützt" in client.get(url).content.decode()
+    assert {path for _, path in proxy} == set(pages)
+
+
+def test_restricting_a_section_purges_its_articles_too(
+    client, site_tree, published, proxy, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    article = published(title="Im Ressort", tags=["Wind"])
+    politik = site_tree.sections["Politik"]
+    assert "Im Ressort" in client.get("/").content.decode()
+    proxy.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=politik, restriction_type=PageViewRestriction.LOGIN)
+    assert "Im Ressort" not in client.get("/").content.decode()
+    assert client.get(article.url).status_code == 302  # to the login
+    assert {article.url, politik.url, "/"} <= {path for _, path in proxy}
