@@ -275,3 +275,24 @@ def test_a_restricted_article_reaches_no_channel(world, channel, marker):
 def test_lifting_the_restriction_brings_it_back(world, channel, marker):
     lift(world.article, world.capture)
     assert marker in channel(world)
+
+
+def test_no_app_but_newsroom_reads_pages_by_live_alone():
+    """`.live()` keeps pages behind a password or login: outside the newsroom (whose
+    selectors are the gate) every read goes through the gate's functions."""
+    import ast
+    from pathlib import Path
+
+    import depesche
+
+    root = Path(depesche.__file__).parent
+    found = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] == "newsroom" or "migrations" in relative.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if call and node.func.attr == "live":  # type: ignore[attr-defined]
+                found.append(f"{relative}:{node.lineno}")
+    assert found == []

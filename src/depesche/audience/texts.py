@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from depesche.audience.models import NewsletterSettings, TextVersion
 from depesche.core.text import html_to_text
+from depesche.newsroom import selectors as newsroom
 from depesche.newsroom.models import LegalPage
 
 PRIVACY_WORD = "Datenschutzerklärung"
@@ -24,7 +25,7 @@ def text_version(kind: str, text: str) -> TextVersion:
 
 
 def legal_page(kind: str) -> LegalPage | None:
-    return LegalPage.objects.live().filter(kind=kind).first()
+    return newsroom.legal_page(kind=kind)
 
 
 def legal_text(page: LegalPage | None) -> str | None:

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from depesche.bench.fanout import progress
 from depesche.bench.scratch import run_inner_in_scratch
+from depesche.newsroom.selectors import articles_public
 
 SERVER_SETTINGS = "depesche.bench.pages_settings"
 CEILING_PATH = "/_bench/ceiling/"
@@ -176,7 +177,7 @@ def seed(count: int) -> dict[str, str]:
         Page.objects.filter(pk=section.pk).update(numchild=children[section.pk])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    newest = ArticlePage.objects.live().order_by("-first_published_at").first()
+    newest = articles_public().first()
     assert newest is not None
     newest_tag = newest.tags.order_by("slug").first()
     assert newest_tag is not None

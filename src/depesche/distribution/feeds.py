@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from depesche.distribution import selectors
 from depesche.distribution.links import absolute, page_url
 from depesche.distribution.structured_data import article_modified
-from depesche.newsroom.models import ArticlePage, HomePage
+from depesche.newsroom.models import ArticlePage
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class ArticleFeed(Feed):  # type: ignore[type-arg]
 
 
 def _home_link(request: HttpRequest) -> str:
-    home = HomePage.objects.live().first()
+    home = selectors.home_page()
     return page_url(home, request) if home else absolute("/")
 
 

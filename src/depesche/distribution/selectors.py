@@ -11,7 +11,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from depesche.newsroom import selectors as newsroom
-from depesche.newsroom.models import ArticlePage, SectionPage
+from depesche.newsroom.models import ArticlePage, HomePage, SectionPage
 
 FEED_ITEMS = 50
 NEWS_WINDOW = timedelta(hours=48)  # Google News sitemaps list articles of the last two days
@@ -41,6 +41,10 @@ def feed_articles_for_tag(*, tag: Tag) -> list[ArticlePage]:
 def section_live_by_slug(*, slug: str) -> SectionPage | None:
     pages = newsroom.pages_public().type(SectionPage).specific()
     return cast(SectionPage | None, pages.filter(slug=slug).order_by("path").first())
+
+
+def home_page() -> HomePage | None:
+    return newsroom.home_page()
 
 
 def tag_public_by_slug(*, slug: str) -> Tag | None:

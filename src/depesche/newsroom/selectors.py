@@ -23,7 +23,13 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.models import Page, PageViewRestriction
 
-from depesche.newsroom.models import ArticlePage, ArticlePageTag, LegalPage, SectionPage
+from depesche.newsroom.models import (
+    ArticlePage,
+    ArticlePageTag,
+    HomePage,
+    LegalPage,
+    SectionPage,
+)
 
 HOME_LATEST = 11  # a lead spanning two columns plus ten fills 3 or 4 columns
 HOME_PER_SECTION = 4
@@ -233,6 +239,15 @@ def articles_related(
     for item in chosen:
         item.shared = shared[item.pk]
     return chosen
+
+
+def legal_page(*, kind: str) -> LegalPage | None:
+    """The public legal page of `kind` (Impressum, Datenschutzerklärung, AGB), if any."""
+    return LegalPage.objects.live().filter(public_q(), kind=kind).first()
+
+
+def home_page() -> HomePage | None:
+    return HomePage.objects.live().filter(public_q()).first()
 
 
 def legal_pages() -> list[LegalPage]:
