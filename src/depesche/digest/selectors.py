@@ -10,7 +10,7 @@ from depesche.digest.grouping import ArticleDoc
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
 from depesche.digest.weeks import BERLIN
 from depesche.newsroom.models import ArticlePage
-from depesche.newsroom.selectors import articles_public
+from depesche.newsroom.selectors import articles_public, public_q
 
 
 def articles_published(*, start: datetime, end: datetime) -> QuerySet[ArticlePage]:
@@ -55,13 +55,14 @@ def article_docs(*, start: datetime, end: datetime) -> list[ArticleDoc]:
 
 
 def article_choices(*, digest: Digest) -> QuerySet[ArticlePage]:
-    """Articles an editor may attach to a topic: the period's live ones, and any already
+    """Articles an editor may attach to a topic: the period's public ones, and any already
     attached (so an article unpublished since stays visible instead of silently dropping)."""
     chosen = []
     if digest.pk:
         rows = DigestTopic.objects.filter(digest=digest).values_list("articles", flat=True)
         chosen = [pk for pk in rows if pk is not None]
-    query = Q(live=True, first_published_at__gte=digest.period_start)
+    # Public ones only (the gate): a restricted article's headline would go out by email.
+    query = Q(live=True, first_published_at__gte=digest.period_start) & public_q()
     query &= Q(first_published_at__lt=digest.period_end)
     if chosen:
         query |= Q(pk__in=chosen)
