@@ -451,9 +451,13 @@ def test_confirmation_mail_for_a_tag_names_it_and_the_frequency(
     assert "Wochenrückblick" not in text
 
 
+@pytest.mark.parametrize("mailto", ["abmelden@depesche.invalid", ""], ids=["inbound", "smtp"])
 def test_welcome_mail_after_confirming_carries_one_click_unsubscribe(
-    texts, smtp_mails, django_capture_on_commit_callbacks
+    texts, smtp_mails, django_capture_on_commit_callbacks, settings, mailto
 ):
+    # settings.UNSUBSCRIBE_MAILTO is set only with an email service's inbound webhook; plain
+    # SMTP has no way to receive that mail, so List-Unsubscribe offers the https link alone.
+    settings.UNSUBSCRIBE_MAILTO = mailto
     signup(texts)
     with django_capture_on_commit_callbacks(execute=True):
         subscriber = optin_confirm(token=token_for(OptInRequest.objects.get()), visit=CONFIRM_VISIT)
@@ -463,21 +467,20 @@ def test_welcome_mail_after_confirming_carries_one_click_unsubscribe(
     assert welcome.subject == "Willkommen beim Wochenrückblick von Depesche"
     assert welcome.body("html") and "Wochenrückblick" in welcome.body("plain")
     assert welcome.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    header = str(welcome.message["List-Unsubscribe"])
-    url, mailto = re.fullmatch(r"<([^>]+)>,\s*<([^>]+)>", " ".join(header.split())).groups()
+    header = " ".join(str(welcome.message["List-Unsubscribe"]).split())
+    expected = {"p": subscriber.public_id, "l": "wochenrueckblick"}
+    if not mailto:
+        assert "mailto:" not in header
+        header += ", <mailto:none>"
+    url, mailto_url = re.fullmatch(r"<([^>]+)>,\s*<([^>]+)>", header).groups()
     match = re.fullmatch(r"http://testserver/abo/abmelden/([^/]+)/", url)
     assert match, url
-    assert read_token("unsubscribe", match.group(1)) == {
-        "s": subscriber.pk,
-        "l": "wochenrueckblick",
-    }
-    assert mailto.startswith("mailto:abmelden@depesche.invalid?subject=")
-    subject = unquote(mailto.split("?subject=", 1)[1])
-    assert subject.startswith("unsubscribe ")
-    assert read_token("unsubscribe", subject.removeprefix("unsubscribe ")) == {
-        "s": subscriber.pk,
-        "l": "wochenrueckblick",
-    }
+    assert read_token("unsubscribe", match.group(1)) == expected
+    if mailto:
+        assert mailto_url.startswith("mailto:abmelden@depesche.invalid?subject=")
+        subject = unquote(mailto_url.split("?subject=", 1)[1])
+        assert subject.startswith("unsubscribe ")
+        assert read_token("unsubscribe", subject.removeprefix("unsubscribe ")) == expected
     assert url in welcome.body("plain")
 
 
@@ -1029,4 +1032,4 @@ def test_every_mail_carries_a_signed_preference_link(
     for mail in mails:
         for part in (mail.body("plain"), mail.body("html")):
             token = re.search(r"/abo/link/([^/\s\"<]+)/", part).group(1)
-            assert read_token("prefs", token) == reader.pk
+            assert read_token("prefs", token) == [reader.public_id, reader.token_version]

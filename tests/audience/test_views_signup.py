@@ -657,9 +657,9 @@ def test_confirming_activates_sets_the_reader_cookie_and_sends_a_welcome(
     assert reader.subscriptions.get().purpose == "wochenrueckblick"
     assert reader.subscriptions.get().active
     cookie = response.cookies[READER_COOKIE]
-    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"] > 86400 * 300
-    assert read_token("reader", cookie.value) == reader.pk  # signed, not the bare id
-    assert cookie.value != str(reader.pk)
+    # Valid for 30 days; carries the random public id, never the pk (audience/links.py).
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"] == 86400 * 30
+    assert read_token("reader", cookie.value) == [reader.public_id, 0]
     assert ledger() == [
         ("consent", "wochenrueckblick", "newsletter-seite"),
         ("confirmation", "wochenrueckblick", "bestaetigung"),

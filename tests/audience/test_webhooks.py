@@ -1,11 +1,14 @@
-"""The email service's tracking webhooks, posted as Postmark posts them, through anymail's view."""
+"""The email service's tracking and inbound webhooks, posted as Postmark posts them, through
+anymail's views."""
 
 from __future__ import annotations
 
 import base64
 import importlib
 import json
+import re
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
@@ -14,7 +17,8 @@ from django.test import override_settings
 from django.urls import clear_url_caches
 from taggit.models import Tag
 
-from depesche.audience.models import Subscriber, SuppressedAddress
+from depesche.audience import tasks
+from depesche.audience.models import ConsentRecord, Subscriber, Subscription, SuppressedAddress
 from depesche.audience.services import subscriber_suppress
 from depesche.audience.texts import ShownTexts, shown_texts
 from depesche.config import urls
@@ -364,3 +368,131 @@ def test_a_suppressed_reader_gets_no_confirmation_for_a_new_signup(
         signup(texts, READER, weekly=False, tag=energie)
     assert state() == before
     assert smtp_mails.wait(1, timeout=0.5) == []
+
+
+# --- mail to the List-Unsubscribe mailto: address (the service's inbound webhook) -------------
+
+INBOUND_URL = "/anymail/postmark/inbound/"
+UNSUBSCRIBE_ADDRESS = "abmelden@depesche.invalid"
+
+
+def inbound_mail(
+    subject: str, text: str = "", *, to: str = UNSUBSCRIBE_ADDRESS, sender: str = READER
+) -> dict[str, Any]:
+    """A mail as Postmark's inbound webhook posts it (its documented JSON)."""
+    return {
+        "FromName": "Leserin",
+        "MessageStream": "inbound",
+        "From": sender,
+        "FromFull": {"Email": sender, "Name": "Leserin", "MailboxHash": ""},
+        "To": to,
+        "ToFull": [{"Email": to, "Name": "", "MailboxHash": ""}],
+        "Cc": "",
+        "CcFull": [],
+        "Bcc": "",
+        "BccFull": [],
+        "OriginalRecipient": to,
+        "Subject": subject,
+        "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
+        "ReplyTo": "",
+        "MailboxHash": "",
+        "Date": "Fri, 1 Aug 2026 16:45:32 -04:00",
+        "TextBody": text,
+        "HtmlBody": "",
+        "StrippedTextReply": "",
+        "Tag": "",
+        "Headers": [
+            {"Name": "Return-Path", "Value": f"<{sender}>"},
+            {"Name": "X-Spam-Status", "Value": "No"},
+            {"Name": "X-Spam-Score", "Value": "-0.1"},
+        ],
+        "Attachments": [],
+    }
+
+
+@pytest.fixture
+def mailto_subject(reader, smtp_mails, settings) -> str:
+    """The subject the welcome mail's mailto: asks the reader's mail client to send."""
+    settings.UNSUBSCRIBE_MAILTO = UNSUBSCRIBE_ADDRESS  # as with an email service and a secret
+    assert tasks.welcome_mail_send_task.call(reader.pk) is True
+    [welcome] = smtp_mails.to(READER)
+    header = " ".join(str(welcome.message["List-Unsubscribe"]).split())
+    mailto = re.search(r"<mailto:([^>]+)>", header).group(1)
+    address, _, query = mailto.partition("?subject=")
+    assert address == UNSUBSCRIBE_ADDRESS
+    return unquote(query)
+
+
+def post_inbound(client, mail: dict[str, Any], **headers: str):
+    return client.post(
+        INBOUND_URL,
+        data=json.dumps(mail),
+        content_type="application/json",
+        headers=headers or auth(),
+    )
+
+
+@pytest.mark.parametrize("where", ["subject", "body"])
+def test_mail_to_the_unsubscribe_address_ends_the_list_its_token_names(
+    client, reader, mailto_subject, where
+):
+    mail = (
+        inbound_mail(mailto_subject)
+        if where == "subject"
+        else inbound_mail("Abmelden", f"Bitte abmelden.\n\n{mailto_subject}\n")
+    )
+
+    assert post_inbound(client, mail).status_code == 200
+
+    reader.refresh_from_db()
+    assert not reader.subscriptions.get().active
+    assert list(reader.follows.filter(active=True).values_list("tag__slug", flat=True)) == [
+        "energie"
+    ]
+    last = ConsentRecord.objects.order_by("pk").last()
+    assert (last.action, last.purpose, last.source) == ("withdrawal", "wochenrueckblick", "mailto")
+    # The service delivers the mail again: nothing more is recorded.
+    records = ConsentRecord.objects.count()
+    assert post_inbound(client, mail).status_code == 200
+    assert ConsentRecord.objects.count() == records
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda s: inbound_mail(s, to="redaktion@depesche.invalid"), id="other-address"
+        ),
+        pytest.param(lambda s: inbound_mail(s[:-3] + "xyz"), id="tampered-token"),
+        pytest.param(lambda s: inbound_mail("Bitte abmelden"), id="no-token"),
+        pytest.param(
+            lambda s: inbound_mail("Re: Wochenrückblick", "http://testserver/abo/abmelden/x:y:z/"),
+            id="a-link-is-no-request",
+        ),
+    ],
+)
+def test_other_inbound_mail_changes_nothing(client, reader, mailto_subject, change):
+    before = state()
+    assert post_inbound(client, change(mailto_subject)).status_code == 200
+    assert state() == before
+
+
+def test_inbound_mail_needs_the_webhook_secret(client, reader, mailto_subject):
+    before = state()
+    response = post_inbound(client, inbound_mail(mailto_subject), **auth("anymail-test:falsch"))
+    assert response.status_code == 400
+    assert state() == before
+
+
+def test_without_an_inbound_path_no_mailto_is_offered_and_none_is_acted_on(
+    client, reader, mailto_subject, smtp_mails, settings
+):
+    # Plain SMTP: settings.UNSUBSCRIBE_MAILTO is empty (config/settings/base.py).
+    settings.UNSUBSCRIBE_MAILTO = ""
+    before = state()
+    assert post_inbound(client, inbound_mail(mailto_subject)).status_code == 200
+    assert state() == before
+    Subscription.objects.filter(subscriber=reader).update(welcomed_at=None)
+    assert tasks.welcome_mail_send_task.call(reader.pk) is True
+    header = str(smtp_mails.to(READER)[-1].message["List-Unsubscribe"])
+    assert "mailto:" not in header and "/abo/abmelden/" in header

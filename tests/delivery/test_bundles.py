@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -338,3 +340,22 @@ def test_a_permanent_failure_bounces_and_suppresses(
         ("weg@example.org", "Fußball"): "cancelled",  # the queued instant alert too
         ("da@example.org", "Strom"): "sent",
     }
+
+
+def test_a_bundles_message_id_and_links_carry_no_reader_pk(
+    site_tree, smtp_mails, django_capture_on_commit_callbacks
+):
+    Subscriber.objects.create(pk=987654, email="a@example.org", status=Subscriber.Status.ACTIVE)
+    reader = follower("a@example.org", "Energie")
+    article = publish(site_tree, django_capture_on_commit_callbacks, "Energie", title="Strom")
+    queued_at(article, berlin(2025, 6, 10, 6, 10))
+    assert bundles_work_once(now=berlin(2025, 6, 10, 7, 0)) == 1
+    [mail] = smtp_mails.wait(1)
+
+    assert "987654" not in str(mail.message["Message-ID"])
+    text = mail.body("plain") + str(mail.message["List-Unsubscribe"])
+    tokens = re.findall(r"/abo/(?:link|abmelden)/([^/\s\"<>]+)/", text)
+    assert len(tokens) >= 2
+    for token in tokens:
+        value = json.dumps(json.loads(signing.b64_decode(token.split(":")[0].encode())))
+        assert "987654" not in value and reader.public_id in value

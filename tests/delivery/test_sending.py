@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
@@ -205,3 +208,36 @@ def test_a_restriction_set_behind_the_receivers_back_still_stops_the_send(
     assert send_due() == 0
     assert server.accepted == []
     assert statuses() == {"a@example.org": "cancelled"}
+
+
+def _payload(token: str) -> object:
+    """What a signed token carries, read without the key (as anyone holding the mail can)."""
+    return json.loads(signing.b64_decode(token.split(":")[0].encode()))
+
+
+@pytest.mark.parametrize("mailto", ["abmelden@depesche.invalid", ""], ids=["inbound", "smtp"])
+def test_an_alert_names_the_reader_only_by_the_random_public_id(
+    site_tree, smtp, settings, django_capture_on_commit_callbacks, mailto
+):
+    settings.UNSUBSCRIBE_MAILTO = mailto  # set only with an email service's inbound webhook
+    server = smtp()
+    Subscriber.objects.create(pk=987654, email="a@example.org", status=Subscriber.Status.ACTIVE)
+    reader = follower("a@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+    assert send_due() == 1
+
+    raw = server.accepted[0][1].decode()
+    headers = raw.split("\r\n\r\n", 1)[0]
+    message_id = re.search(r"^Message-ID: (.+)$", headers, re.M).group(1)
+    assert "987654" not in message_id
+    tokens = re.findall(r"/abo/(?:link|abmelden)/([^/\s\"<>]+)/", raw)
+    unsubscribe = re.search(r"^List-Unsubscribe: (.+(?:\r\n\s.+)*)$", headers, re.M).group(1)
+    if mailto:
+        subject = re.search(r"<mailto:abmelden@depesche\.invalid\?subject=([^>]+)>", unsubscribe)
+        tokens.append(unquote(subject.group(1)).removeprefix("unsubscribe "))
+    else:
+        assert "mailto:" not in unsubscribe
+    assert len(tokens) >= 3  # preference link, one-click link in the text and the header
+    for token in tokens:
+        assert "987654" not in json.dumps(_payload(token))
+        assert reader.public_id in json.dumps(_payload(token))

@@ -71,6 +71,8 @@ def mailgun(settings):
     backend, anymail = email_settings(f"mailgun://key-test@?api_url=http://127.0.0.1:{api.port}/v3")
     settings.EMAIL_BACKEND = backend["EMAIL_BACKEND"]
     settings.ANYMAIL = {**settings.ANYMAIL, **anymail}
+    # An email service with a webhook secret: List-Unsubscribe offers the mailto: address.
+    settings.UNSUBSCRIBE_MAILTO = "abmelden@depesche.invalid"
     yield api
     api.server.shutdown()
 

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
+from depesche.audience.links import READER, reader_token_for
 from depesche.audience.selectors import READER_COOKIE
-from depesche.core.tokens import make_token
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.pagecache import PageCacheMiddleware, cacheable
 from tests.factories import follower, publish_article
@@ -154,7 +154,7 @@ def test_a_readers_follow_state_and_csrf_token_never_reach_anyone_else(
     article = published(title="Artikel mit Thema", tags=["Energie", "Wind"])
     reader = follower("leser@example.org", "Energie")
     reader_client = Client()
-    reader_client.cookies[READER_COOKIE] = make_token("reader", reader.pk)
+    reader_client.cookies[READER_COOKIE] = reader_token_for(reader, READER)
 
     for url in ["/thema/wind/", article.url]:
         # The reader first: their page is rendered for them and not kept.

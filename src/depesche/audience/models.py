@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import models
@@ -9,6 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+def public_id_new() -> str:
+    """128 random bits as 32 hex digits: the reader's id in links, never the sequential pk."""
+    return secrets.token_hex(16)
+
+
+# The same per row in SQL, for bulk inserts (and the migration that filled existing rows).
+PUBLIC_ID_SQL = {
+    "postgresql": "replace(gen_random_uuid()::text, '-', '')",
+    "sqlite": "lower(hex(randomblob(16)))",
+}
 
 
 class Subscriber(models.Model):
@@ -33,6 +46,12 @@ class Subscriber(models.Model):
     # Last "already subscribed" note asked for (at most one a day), and when it went out.
     noted_at = models.DateTimeField(null=True, blank=True, editable=False)
     note_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What links and the reader cookie carry instead of the pk (audience/links.py). Never
+    # changes: one-click links in old mails must keep working.
+    public_id = models.CharField(max_length=32, unique=True, default=public_id_new, editable=False)
+    # Signed into preference links and the reader cookie; "forget this device" raises it,
+    # which revokes every cookie and preference link made before.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("Abonnent")

@@ -6,26 +6,26 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from depesche.audience import links
 from depesche.audience.models import OptInRequest, Subscriber, TagFollow
-from depesche.core.tokens import TokenInvalid, read_token
+from depesche.core.tokens import TokenInvalid
 
 READER_COOKIE = "depesche_leser"
 
 
 def reader_from_request(request: HttpRequest) -> Subscriber | None:
-    """The reader recognised on this browser by the signed cookie, if still mailable."""
+    """The reader recognised on this browser by the signed cookie (at most 30 days old, not
+    revoked by "forget this device"). Bounced and complained readers are recognised too: they
+    still see, export and erase their data; every path that mails or subscribes checks the
+    status itself."""
     if not hasattr(request, "_depesche_reader"):
         reader = None
         raw = request.COOKIES.get(READER_COOKIE)
         if raw:
             try:
-                reader_id = read_token("reader", raw)
+                reader = links.reader_from_token(token=raw, purpose=links.READER)
             except TokenInvalid:
-                reader_id = None
-            if reader_id is not None:
-                reader = Subscriber.objects.filter(pk=reader_id).first()
-                if reader is not None and reader.is_suppressed:
-                    reader = None
+                reader = None
         request._depesche_reader = reader  # type: ignore[attr-defined]
     return request._depesche_reader  # type: ignore[attr-defined]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -485,19 +486,21 @@ def optins_purge_unconfirmed(*, now: datetime | None = None) -> int:
     return len(stale)
 
 
-def subscriber_from_token(*, token: str) -> Subscriber:
-    """The reader a preference link was made for. Raises TokenInvalid."""
-    subscriber_id = read_token("prefs", token)
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None or subscriber.is_suppressed:
-        raise TokenInvalid("no such reader")
-    return subscriber
+def reader_tokens_revoke(*, subscriber: Subscriber) -> None:
+    """ "Forget this device": every reader cookie and preference link made so far stops working
+    (on every browser). One-click unsubscribe links keep working. Idempotent enough: a second
+    call revokes again, which changes nothing for the reader."""
+    Subscriber.objects.filter(pk=subscriber.pk).update(token_version=F("token_version") + 1)
+    subscriber.refresh_from_db(fields=["token_version"])
 
 
 def preference_link_request(*, email: str) -> None:
-    """Mail a preference link to a known, mailable reader; answers nothing either way."""
+    """Mail a preference link to a known reader; answers nothing either way.
+
+    Bounced and complained readers get it too: they asked for it on the site, and it is their
+    way to see, export and erase their data. Erased addresses are unknown by then."""
     subscriber = Subscriber.objects.filter(email=email_normalise(email)).first()
-    if subscriber is None or subscriber.is_suppressed:
+    if subscriber is None or subscriber.status == Subscriber.Status.ERASED:
         return
     if SuppressedAddress.objects.filter(email_hash=address_hash(subscriber.email)).exists():
         return

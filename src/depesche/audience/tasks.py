@@ -60,7 +60,8 @@ def already_subscribed_note_task(subscriber_id: int) -> bool:
 @task()
 def preference_link_send_task(subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None or subscriber.is_suppressed:
+    # Not is_suppressed: bounced and complained readers may still ask for their data.
+    if subscriber is None or subscriber.status == Subscriber.Status.ERASED:
         return False
     emails.build("preference_link", subscriber, {}).send()
     return True

@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from taggit.models import Tag
 
-from depesche.audience import services
+from depesche.audience import links, services
 from depesche.audience.forms import EmailOnlyForm, FollowSignupForm, SignupForm
 from depesche.audience.models import Subscriber, TagFollow, TextVersion
 from depesche.audience.selectors import READER_COOKIE, optin_is_open, reader_from_request
@@ -24,7 +25,7 @@ from depesche.audience.texts import ShownTexts, form_initial, shown_texts, versi
 from depesche.core import ratelimit
 from depesche.core.csrf import csrf_origin_protect
 from depesche.core.net import client_ip, user_agent
-from depesche.core.tokens import TokenExpired, TokenInvalid, make_token, read_token
+from depesche.core.tokens import TokenExpired, TokenInvalid, read_token
 
 
 def _visit(request: HttpRequest, source: str) -> services.Visit:
@@ -42,7 +43,7 @@ def _rate_limited(request: HttpRequest, email: str | None) -> bool:
 def _remember_reader(response: HttpResponse, request: HttpRequest, subscriber: Subscriber) -> None:
     response.set_cookie(
         READER_COOKIE,
-        make_token("reader", subscriber.pk),
+        links.reader_token_for(subscriber, links.READER),
         max_age=settings.READER_COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",
@@ -50,14 +51,20 @@ def _remember_reader(response: HttpResponse, request: HttpRequest, subscriber: S
     )
 
 
-def _token_error(request: HttpRequest, exc: Exception, status: int = 400) -> HttpResponse:
+def _token_error(
+    request: HttpRequest, exc: Exception, status: int = 400, *, new_link: bool = False
+) -> HttpResponse:
+    """A friendly refusal; `new_link` puts the form for a fresh preference link on it."""
     if isinstance(exc, TokenExpired):
         reason = _("Dieser Link ist abgelaufen.")
     elif isinstance(exc, services.OptInAlreadyUsed):
         reason = _("Dieser Link wurde bereits verwendet.")
     else:
         reason = _("Dieser Link ist ungültig oder unvollständig.")
-    return render(request, "audience/token_error.html", {"reason": reason}, status=status)
+    context: dict[str, Any] = {"reason": reason}
+    if new_link:
+        context["form"] = EmailOnlyForm()
+    return render(request, "audience/token_error.html", context, status=status)
 
 
 def _signup(
@@ -137,6 +144,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "audience/thanks.html")
 
 
+@never_cache  # personal: names the reader after the POST, and sets the reader cookie
 @csrf_origin_protect  # the button on the page the mail link opens
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -203,6 +211,7 @@ def follow_signup(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     reader = reader_from_request(request)
@@ -240,17 +249,19 @@ def _preference_link_form(request: HttpRequest) -> HttpResponse:
     return render(request, "audience/preference_request.html", context, status=status)
 
 
+@never_cache
 def preference_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The signed link in every email: recognises the reader on this browser."""
+    """The signed link in every email (valid 30 days): recognises the reader on this browser."""
     try:
-        subscriber = services.subscriber_from_token(token=token)
+        subscriber = links.reader_from_token(token=token)
     except TokenInvalid as exc:
-        return _token_error(request, exc)
+        return _token_error(request, exc, new_link=True)
     response = redirect("audience:preferences")
     _remember_reader(response, request, subscriber)
     return response
 
 
+@never_cache
 @require_POST
 def preference_update(request: HttpRequest) -> HttpResponse:
     reader = reader_from_request(request)
@@ -303,6 +314,9 @@ def preference_update(request: HttpRequest) -> HttpResponse:
             response.delete_cookie(READER_COOKIE)
             return response
     elif action == "forget":
+        # Revokes this cookie, the reader's cookies elsewhere and every preference link mailed
+        # so far: a copied cookie or a forwarded mail no longer opens the page.
+        services.reader_tokens_revoke(subscriber=reader)
         response = redirect("audience:preferences")
         response.delete_cookie(READER_COOKIE)
         return response
@@ -318,6 +332,7 @@ def _int(value: Any) -> int:
         return 0
 
 
+@never_cache
 def data_export(request: HttpRequest) -> HttpResponse:
     reader = reader_from_request(request)
     if reader is None:
@@ -331,19 +346,20 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without cookies or CSRF token.
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def one_click(request: HttpRequest, token: str) -> HttpResponse:
+    """Never expires, however old the mail (audience/links.py)."""
     try:
-        data = read_token("unsubscribe", token)
-        subscriber_id, list_id = int(data["s"]), str(data["l"])
-    except (TokenInvalid, KeyError, TypeError, ValueError) as exc:
+        target = links.unsubscribe_target(token=token)
+    except TokenInvalid as exc:
         return _token_error(request, exc)
+    list_id = target.list_id
     if request.method == "GET":
         return render(request, "audience/unsubscribe.html", {"token": token, "list_id": list_id})
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is not None:
+    if target.subscriber is not None:
         services.list_unsubscribe(
-            subscriber=subscriber, list_id=list_id, visit=_visit(request, "one-click")
+            subscriber=target.subscriber, list_id=list_id, visit=_visit(request, "one-click")
         )
     return render(request, "audience/unsubscribed.html", {"list_id": list_id})

@@ -74,19 +74,20 @@ def seed(count: int, tag_names: list[str]) -> None:
     """`count` active subscribers, each following every tag in `tag_names` instantly."""
     from taggit.models import Tag
 
-    from depesche.audience.models import Subscriber, TagFollow
+    from depesche.audience.models import PUBLIC_ID_SQL, Subscriber, TagFollow
 
     now = timezone.now()
     tags = list(Tag.objects.filter(name__in=tag_names))  # created with the article
     subscriber = Subscriber(
         email="x", status=Subscriber.Status.ACTIVE, created_at=now, confirmed_at=now
     )
-    columns, values = _values_of(subscriber, {"email"})
+    # Each row its own random public_id (unique), made by the database.
+    columns, values = _values_of(subscriber, {"email", "public_id"})
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {Subscriber._meta.db_table} ({', '.join(columns)}, email) "
-            f"SELECT {', '.join(['%s'] * len(values))}, 'leser' || g || '@bench.invalid' "
-            f"FROM {_numbers(count)}",
+            f"INSERT INTO {Subscriber._meta.db_table} ({', '.join(columns)}, email, public_id) "
+            f"SELECT {', '.join(['%s'] * len(values))}, 'leser' || g || '@bench.invalid', "
+            f"{PUBLIC_ID_SQL[connection.vendor]} FROM {_numbers(count)}",
             values,
         )
         follow = TagFollow(

@@ -56,8 +56,8 @@ VARIABLES: list[Var] = [
     Var(
         "ANYMAIL_WEBHOOK_SECRET",
         "",
-        "Basic-auth user:pass the email service sends with its tracking webhooks "
-        "(/anymail/<service>/tracking/; comma-separate two while rotating); "
+        "Basic-auth user:pass the email service sends with its tracking and inbound webhooks "
+        "(/anymail/<service>/tracking/ and /inbound/; comma-separate two while rotating); "
         "empty: the webhooks are off.",
     ),
     Var("DEFAULT_FROM_EMAIL", "Depesche <redaktion@depesche.invalid>", "Sender of all emails."),
@@ -97,7 +97,8 @@ VARIABLES: list[Var] = [
         "DEPESCHE_UNSUBSCRIBE_MAILTO",
         "",
         "Address in the mailto part of List-Unsubscribe; empty: abmelden@ plus the domain of "
-        "DEFAULT_FROM_EMAIL.",
+        "DEFAULT_FROM_EMAIL. Offered only with an email service and ANYMAIL_WEBHOOK_SECRET: "
+        "route that address to the service's inbound webhook /anymail/<service>/inbound/.",
     ),
     Var(
         "DEPESCHE_ALERT_MAX_ATTEMPTS",

@@ -65,9 +65,7 @@ def slot_for(kind: str, now: datetime) -> datetime:
 def bundle_message_id(*, subscriber_id: int, kind: str, slot: datetime) -> str:
     """Deterministic per (reader, kind, slot)."""
     stamp = slot.astimezone(UTC).strftime("%Y%m%d%H%M")
-    return signed_message_id(
-        f"bundle.{kind}.{stamp}.{subscriber_id}", f"{kind}:{stamp}:{subscriber_id}"
-    )
+    return signed_message_id(f"bundle.{kind}.{stamp}", f"{kind}:{stamp}:{subscriber_id}")
 
 
 def claim(

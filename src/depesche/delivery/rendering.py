@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
-from depesche.core.tokens import make_token
+from depesche.audience.links import reader_token, unsubscribe_token
 from depesche.newsroom.models import ArticlePage
 
 POLICY = SMTP.clone(cte_type="8bit", max_line_length=998)
@@ -63,16 +63,17 @@ def _wrap(text: str, width: int = 400) -> str:
 
 
 def signed_message_id(label: str, material: str) -> str:
-    """ "<label>.<12 hex of an HMAC of material>@<sender domain>": deterministic, so a resent
-    copy is recognisably the same message, and not guessable from the label alone."""
+    """ "<label>.<24 hex of an HMAC of material>@<sender domain>": deterministic, so a resent
+    copy is recognisably the same message. The label names no reader: who a message went to
+    is only in the HMAC, which cannot be read back (96 bits: no two readers collide)."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "depesche.invalid"
     tag = hmac.new(settings.SECRET_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()
-    return f"{label}.{tag[:12]}@{domain}"
+    return f"{label}.{tag[:24]}@{domain}"
 
 
 def message_id(*, article_id: int, subscriber_id: int) -> str:
     """Deterministic per (reader, article)."""
-    return signed_message_id(f"alert.{article_id}.{subscriber_id}", f"{article_id}:{subscriber_id}")
+    return signed_message_id(f"alert.{article_id}", f"{article_id}:{subscriber_id}")
 
 
 def _link_format(name: str) -> str:
@@ -91,6 +92,8 @@ class Recipient:
     email: str
     matched_tags: str
     matched_slugs: str
+    public_id: str  # links carry this, never subscriber_id (audience/links.py)
+    token_version: int
 
 
 class Prepared:
@@ -117,7 +120,8 @@ class Prepared:
         message["To"] = _mark("TO")
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = f"<{_mark('MSGID')}>"
-        message["List-Unsubscribe"] = f"<{_mark('UNSUB')}>, <mailto:{_mark('UNSUBMAIL')}>"
+        self.unsub_mailto = settings.UNSUBSCRIBE_MAILTO
+        message["List-Unsubscribe"] = self._list_unsubscribe(_mark("UNSUB"), _mark("UNSUBMAIL"))
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["Auto-Submitted"] = "auto-generated"
         text = _wrap(render_to_string(f"delivery/email/{self.template_name}.txt", context))
@@ -130,10 +134,15 @@ class Prepared:
         # Token links resolved once, with the token's place kept for str.format.
         self.prefs_url = _link_format("audience:preference-link")
         self.unsub_url = _link_format("audience:one-click")
-        self.unsub_mailto = settings.UNSUBSCRIBE_MAILTO
         for name in self.required:
+            if name == "UNSUBMAIL" and not self.unsub_mailto:
+                continue
             if _mark(name).encode() not in self.template:
                 raise ValueError(f"placeholder {name} lost in the prepared message")
+
+    def _list_unsubscribe(self, url: str, mailto: str) -> str:
+        # mailto: only where mail to that address reaches us (settings.UNSUBSCRIBE_MAILTO).
+        return f"<{url}>, <mailto:{mailto}>" if self.unsub_mailto else f"<{url}>"
 
     def message_id(self, recipient: Recipient) -> str:
         raise NotImplementedError
@@ -144,19 +153,19 @@ class Prepared:
     def values(self, recipient: Recipient) -> dict[str, str]:
         """The per-reader parts (URLs from prefixes resolved once, not from reverse(): this
         runs a million times for a big fan-out)."""
-        token = make_token(
-            "unsubscribe", {"s": recipient.subscriber_id, "l": self.list_id(recipient)}
-        )
-        prefs = make_token("prefs", recipient.subscriber_id)
-        return {
+        token = unsubscribe_token(public_id=recipient.public_id, list_id=self.list_id(recipient))
+        prefs = reader_token(public_id=recipient.public_id, token_version=recipient.token_version)
+        values = {
             "TO": recipient.email,
             "MSGID": self.message_id(recipient),
             "TAGS": recipient.matched_tags,
             "TAGSHTML": escape(recipient.matched_tags),
             "PREFS": self.prefs_url.format(prefs),
             "UNSUB": self.unsub_url.format(token),
-            "UNSUBMAIL": f"{self.unsub_mailto}?subject=" + quote("unsubscribe " + token),
         }
+        if self.unsub_mailto:
+            values["UNSUBMAIL"] = f"{self.unsub_mailto}?subject=" + quote("unsubscribe " + token)
+        return values
 
     def render(self, recipient: Recipient) -> bytes:
         """The finished message for one reader, in tens of microseconds."""
@@ -168,7 +177,9 @@ class Prepared:
     def headers(self, values: dict[str, str]) -> dict[str, str]:
         return {
             "Message-ID": f"<{values['MSGID']}>",
-            "List-Unsubscribe": f"<{values['UNSUB']}>, <mailto:{values['UNSUBMAIL']}>",
+            "List-Unsubscribe": self._list_unsubscribe(
+                values["UNSUB"], values.get("UNSUBMAIL", "")
+            ),
         }
 
     def _fill(self, text: str, values: dict[str, str]) -> str:
@@ -235,9 +246,7 @@ class PreparedAlert(Prepared):
 
 def digest_message_id(*, digest_id: int, subscriber_id: int) -> str:
     """Deterministic per (reader, digest)."""
-    return signed_message_id(
-        f"digest.{digest_id}.{subscriber_id}", f"digest:{digest_id}:{subscriber_id}"
-    )
+    return signed_message_id(f"digest.{digest_id}", f"digest:{digest_id}:{subscriber_id}")
 
 
 class PreparedDigest(Prepared):

@@ -81,6 +81,8 @@ class Claimed:
     active: bool
     matched_tags: str
     matched_slugs: str
+    public_id: str
+    token_version: int
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,28 @@ def claim(*, limit: int, outbox: Outbox = ALERTS) -> list[Claimed]:
         model.objects.filter(pk__in=ids).update(
             status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-    fields = ["pk", f"{outbox.key}_id", "subscriber_id", "subscriber__email", "subscriber__status"]
+    fields = [
+        "pk",
+        f"{outbox.key}_id",
+        "subscriber_id",
+        "subscriber__email",
+        "subscriber__status",
+        "subscriber__public_id",
+        "subscriber__token_version",
+    ]
     if outbox.tagged:
         fields += ["matched_tags", "matched_slugs"]
     rows = model.objects.filter(pk__in=ids).values_list(*fields)
-    return [
-        Claimed(pk, key, subscriber, email, status == Subscriber.Status.ACTIVE, *(tags or ["", ""]))
-        for pk, key, subscriber, email, status, *tags in rows
-    ]
+    claimed = []
+    for pk, key, subscriber, email, status, public_id, version, *tags in rows:
+        matched_tags, matched_slugs = tags or ["", ""]
+        active = status == Subscriber.Status.ACTIVE
+        claimed.append(
+            Claimed(
+                pk, key, subscriber, email, active, matched_tags, matched_slugs, public_id, version
+            )
+        )
+    return claimed
 
 
 def release_stale_claims(*, now=None) -> int:  # type: ignore[no-untyped-def]
@@ -434,7 +450,14 @@ def _dispatch(
     by_key: dict[int, list[tuple[int, Recipient]]] = {}
     for row in rows:
         if row.active and prepared[row.key] is not None:
-            recipient = Recipient(row.subscriber_id, row.email, row.matched_tags, row.matched_slugs)
+            recipient = Recipient(
+                row.subscriber_id,
+                row.email,
+                row.matched_tags,
+                row.matched_slugs,
+                row.public_id,
+                row.token_version,
+            )
             by_key.setdefault(row.key, []).append((row.delivery_id, recipient))
     size = BATCH_SIZE if pool.field else SMTP_JOB
     queued = 0

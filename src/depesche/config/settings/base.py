@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from depesche.config import env
 from depesche.config.content_policy import media_origins
 from depesche.config.database import database_settings
-from depesche.config.email import email_settings
+from depesche.config.email import email_settings, service_name
 from depesche.config.storage import media_storage, serve_media
 from depesche.config.tasks import rq_queues, tasks_apps, tasks_settings
 
@@ -180,9 +180,6 @@ EMAIL_TIMEOUT = 30
 MAIL_CATCHER = env.get_bool("DEPESCHE_MAIL_CATCHER")
 MAIL_CATCHER_DIR = DATA_DIR / "mailbox"
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL")
-UNSUBSCRIBE_MAILTO = env.get_str("DEPESCHE_UNSUBSCRIBE_MAILTO") or (
-    "abmelden@" + DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
-)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Owner address in the podcast feed (Apple asks for one).
 PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
@@ -192,6 +189,15 @@ PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
 # the reader. Without a secret the webhook URLs are not routed at all (see config/urls.py):
 # anymail itself would accept unauthenticated posts.
 ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET"), **_anymail}
+# The mailto: part of List-Unsubscribe, only where mail to it reaches us: through an email
+# service's inbound webhook (/anymail/<service>/inbound/, depesche.audience.webhooks), which
+# needs the webhook secret. Plain SMTP has no inbound path: no mailto, the https link only.
+UNSUBSCRIBE_MAILTO = (
+    env.get_str("DEPESCHE_UNSUBSCRIBE_MAILTO")
+    or "abmelden@" + DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+    if service_name(EMAIL_BACKEND) and ANYMAIL["WEBHOOK_SECRET"]
+    else ""
+)
 
 # Wagtail's database backend; PostgreSQL stems with its German configuration, SQLite with our
 # Snowball prefix fallback (sitesearch/backend.py). After changing SEARCH_CONFIG: `depesche
@@ -222,7 +228,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # Sign-up limits per client IP and per address (fixed windows in the shared cache).
 RATE_SIGNUP_IP = "20/h"
 RATE_SIGNUP_ADDRESS = "5/h"
-READER_COOKIE_MAX_AGE = 365 * 24 * 3600
+# The reader cookie and preference links expire after 30 days (every mail brings a new link);
+# one-click unsubscribe links never do (depesche.audience.links).
+READER_COOKIE_MAX_AGE = 30 * 24 * 3600
 # Failed admin logins per client IP and per username; over either, the login is refused (429,
 # without checking the password) until the window ends (depesche.core.security).
 RATE_ADMIN_LOGIN_IP = "20/h"
