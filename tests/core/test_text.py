@@ -6,6 +6,7 @@ from depesche.core.text import (
     ELLIPSIS,
     count_words,
     html_to_text,
+    one_line,
     reading_minutes,
     truncate_at_word,
 )
@@ -136,3 +137,16 @@ def test_reading_minutes_rounds_up_and_never_below_one(words, minutes):
 def test_a_full_stop_at_the_cut_is_not_doubled_by_the_ellipsis():
     text = "Das Werk in Homburg soll schließen. Danach folgt ein weiterer Satz."
     assert truncate_at_word(text, 40) == "Das Werk in Homburg soll schließen…"
+
+
+@pytest.mark.parametrize(
+    "char", ["\n", "\r", "\r\n", "\v", "\f", "\x85", "\u2028", "\u2029", "\x1c", "\x00", "\t"]
+)
+def test_one_line_turns_every_line_break_into_a_space(char):
+    assert one_line(f" Strompreise{char}sinken{char}{char} ") == "Strompreise sinken"
+
+
+def test_one_line_keeps_protected_spaces_and_text():
+    assert (
+        one_line("Inflation bei 5\xa0% – „überraschend“") == "Inflation bei 5\xa0% – „überraschend“"
+    )

@@ -338,3 +338,25 @@ def test_a_permanent_failure_bounces_and_suppresses(
         ("weg@example.org", "Fußball"): "cancelled",  # the queued instant alert too
         ("da@example.org", "Strom"): "sent",
     }
+
+
+def test_a_bundle_that_cannot_be_built_fails_alone(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    follower("a@example.org", "Energie")
+    follower("kaputt\u2028@example.org", "Energie")  # no header can carry this address
+    follower("c@example.org", "Energie")
+    article = publish(site_tree, django_capture_on_commit_callbacks, "Energie", title="Eins")
+    queued_at(article, berlin(2025, 6, 10, 6, 0))
+
+    assert bundles_work_once(now=berlin(2025, 6, 10, 7, 0)) == 2
+
+    assert sorted(server.recipients) == ["a@example.org", "c@example.org"]
+    assert statuses() == {
+        ("a@example.org", "Eins"): "sent",
+        ("kaputt\u2028@example.org", "Eins"): "failed",
+        ("c@example.org", "Eins"): "sent",
+    }
+    assert Delivery.objects.get(status="failed").last_error.startswith("build: ")
+    assert not Delivery.objects.filter(status="sending").exists()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import socket
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 from django.test import Client
@@ -171,3 +173,52 @@ def test_several_connections_at_once_send_each_alert_once(site_tree, smtp, setti
     assert send_due() == 30
     assert sorted(rcpt for rcpt, _ in server.accepted) == sorted(emails)
     assert set(statuses().values()) == {"sent"}
+
+
+# --- one message never holds up the others --------------------------------------------------
+
+
+def test_a_headline_with_line_breaks_goes_out_with_a_one_line_subject(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    follower("a@example.org", "Energie")
+    follower("b@example.org", "Energie")
+    title = "Strompreise\u2028sinken\nweiter\u0085und\r\nweiter"
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie", title=title)
+
+    assert send_due() == 2
+
+    assert statuses() == {"a@example.org": "sent", "b@example.org": "sent"}
+    assert not Delivery.objects.filter(status="sending").exists()
+    raw = dict(server.accepted)["a@example.org"]
+    message = message_from_bytes(raw, policy=default)
+    assert message["Subject"] == "Strompreise sinken weiter und weiter"
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert "Subject: Strompreise sinken weiter und weiter\r\n" in headers
+
+
+def test_a_message_that_cannot_be_built_fails_alone(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    follower("a@example.org", "Energie")
+    # A row the message builder refuses: a line break would end the To header and smuggle
+    # in headers of its own (such a row can come from an old import or a direct write).
+    follower("kaputt\n@example.org", "Energie")
+    follower("c@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+
+    assert send_due() == 2
+
+    assert sorted(server.recipients) == ["a@example.org", "c@example.org"]
+    assert statuses() == {
+        "a@example.org": "sent",
+        "kaputt\n@example.org": "failed",
+        "c@example.org": "sent",
+    }
+    broken = Delivery.objects.get(subscriber__email="kaputt\n@example.org")
+    assert broken.last_error.startswith("build: ")
+    assert not Delivery.objects.filter(status="sending").exists()
+    assert Subscriber.objects.get(email="kaputt\n@example.org").status == "active"  # no bounce
+    assert send_due() == 0  # not tried again by itself

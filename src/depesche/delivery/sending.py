@@ -37,7 +37,14 @@ from django.utils import timezone
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.config.email import service_name
 from depesche.delivery.models import Delivery, DigestMail
-from depesche.delivery.rendering import POLICY, Prepared, PreparedAlert, Recipient
+from depesche.delivery.rendering import (
+    POLICY,
+    MessageRefused,
+    Prepared,
+    PreparedAlert,
+    Recipient,
+    checked_address,
+)
 from depesche.delivery.services import deliveries_cancel_for_subscriber, fanouts_resume
 from depesche.newsroom.models import ArticlePage
 
@@ -56,15 +63,20 @@ class Outcome:
     sent: list[int] = field(default_factory=list)
     retry: list[tuple[int, str]] = field(default_factory=list)
     bounced: list[tuple[int, int, str]] = field(default_factory=list)  # (delivery, subscriber)
+    # Messages that could not be built (e.g. an address no header can carry): building them
+    # again gives the same error, so they fail at once; `deliveries retry` queues them again.
+    failed: list[tuple[int, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.sent) + len(self.retry) + len(self.bounced)
+        return len(self.sent) + len(self.retry) + len(self.bounced) + len(self.failed)
 
     def add(self, delivery_id: int, subscriber_id: int, result: str, error: str) -> None:
         if result == "sent":
             self.sent.append(delivery_id)
         elif result == "bounced":
             self.bounced.append((delivery_id, subscriber_id, error))
+        elif result == "failed":
+            self.failed.append((delivery_id, error))
         else:
             self.retry.append((delivery_id, error))
 
@@ -221,8 +233,8 @@ class Sender:
         self.sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     def send(self, to: str, data: bytes, *, email: EmailMessage | None = None) -> tuple[str, str]:
-        """("sent" | "retry" | "bounced", error text). `data` is the finished MIME message
-        for SMTP; backends that build their own (anymail) take `email` when given."""
+        """("sent" | "retry" | "bounced" | "failed", error text). `data` is the finished MIME
+        message for SMTP; backends that build their own (anymail) take `email` when given."""
         if not _uses_smtp():
             built = email or RawEmailMessage(to, data)
             try:
@@ -242,6 +254,11 @@ class Sender:
             return _by_code(code, message)
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
             return _by_code(exc.smtp_code, exc.smtp_error)
+        except ValueError as exc:
+            # smtplib refuses an address with a line break before sending it; the connection
+            # is left inside a half-begun transaction, so the next reader gets a fresh one.
+            self.close()
+            return "failed", f"refused: {exc}"
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             return "retry", f"connection: {exc}"
@@ -301,6 +318,11 @@ def record(outcome: Outcome, model: Any = Delivery) -> None:
                     last_error=error,
                     next_attempt_at=now + backoff(row["attempts"]),
                 )
+        if outcome.failed:
+            for delivery_id, error in outcome.failed:
+                model.objects.filter(pk=delivery_id).update(
+                    status=Delivery.Status.FAILED, claimed_at=None, last_error=error
+                )
         for delivery_id, subscriber_id, error in outcome.bounced:
             model.objects.filter(pk=delivery_id).update(
                 status=Delivery.Status.BOUNCED, claimed_at=None, last_error=error
@@ -336,22 +358,47 @@ class Slots:
             self.condition.notify_all()
 
 
+def _unbuildable(
+    delivery_id: int, recipient: Recipient, exc: Exception
+) -> tuple[int, int, str, str]:
+    logger.warning("delivery %s: message not built: %s", delivery_id, exc)
+    return delivery_id, recipient.subscriber_id, "failed", f"build: {exc}"
+
+
 def _run_job(sender: Sender, job: Job, field: str) -> list[tuple[int, int, str, str]]:
-    """Send one job; (delivery id, subscriber id, result, error) per reader."""
-    if field:
-        outcomes = sender.send_batch(job.prepared.as_batch([r for _, r in job.rows], field))
-        return [
-            (delivery_id, r.subscriber_id, *outcomes.get(r.email, ("retry", "no status")))
-            for delivery_id, r in job.rows
-        ]
+    """Send one job; (delivery id, subscriber id, result, error) per reader.
+
+    A reader whose message cannot be built fails alone; the others of the job still go out.
+    """
     results = []
-    smtp = _uses_smtp()
+    ready = []
     for delivery_id, recipient in job.rows:
-        if smtp:
-            result, error = sender.send(recipient.email, job.prepared.render(recipient))
+        try:
+            checked_address(recipient.email)
+        except MessageRefused as exc:
+            results.append(_unbuildable(delivery_id, recipient, exc))
         else:
-            email = job.prepared.as_email(recipient)
-            result, error = sender.send(recipient.email, b"", email=email)
+            ready.append((delivery_id, recipient))
+    if field:
+        if ready:
+            outcomes = sender.send_batch(job.prepared.as_batch([r for _, r in ready], field))
+            results += [
+                (delivery_id, r.subscriber_id, *outcomes.get(r.email, ("retry", "no status")))
+                for delivery_id, r in ready
+            ]
+        return results
+    smtp = _uses_smtp()
+    for delivery_id, recipient in ready:
+        email = None
+        try:
+            if smtp:
+                data = job.prepared.render(recipient)
+            else:
+                data, email = b"", job.prepared.as_email(recipient)
+        except Exception as exc:  # this reader's message only; the job goes on
+            results.append(_unbuildable(delivery_id, recipient, exc))
+            continue
+        result, error = sender.send(recipient.email, data, email=email)
         results.append((delivery_id, recipient.subscriber_id, result, error))
     return results
 
@@ -415,28 +462,50 @@ class SenderPool:
             thread.join()
 
 
+def _prepare(outbox: Outbox, key: int) -> Prepared | str:
+    """The prepared message of one article or digest, or the error that prevented it."""
+    try:
+        return outbox.prepare(key)
+    except Exception as exc:  # one article's message must not hold up the others
+        logger.exception("%s %s: message could not be prepared", outbox.key, key)
+        return f"render: {exc}"
+
+
 def _dispatch(
-    pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepared], outbox: Outbox
+    pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepared | str], outbox: Outbox
 ) -> int:
-    """Queue claimed rows for the senders; rows of readers no longer active are cancelled."""
+    """Queue claimed rows for the senders; rows of readers no longer active are cancelled.
+
+    Rows whose article (or digest) could not be prepared go back to the queue with the
+    outbox's backoff (an editor's correction or a fix may cure it), failed after
+    ALERT_MAX_ATTEMPTS like any other error.
+    """
     for key in {row.key for row in rows} - set(prepared):
-        prepared[key] = outbox.prepare(key)
+        prepared[key] = _prepare(outbox, key)
     inactive = [row.delivery_id for row in rows if not row.active]
     if inactive:
         # Unsubscribed or suppressed since the fan-out: never send.
         outbox.model.objects.filter(pk__in=inactive).update(
             status=Delivery.Status.CANCELLED, claimed_at=None
         )
-    by_key: dict[int, list[tuple[int, Recipient]]] = {}
+    unprepared = Outcome()
+    by_message: dict[int, tuple[Prepared, list[tuple[int, Recipient]]]] = {}
     for row in rows:
-        if row.active:
-            recipient = Recipient(row.subscriber_id, row.email, row.matched_tags, row.matched_slugs)
-            by_key.setdefault(row.key, []).append((row.delivery_id, recipient))
+        message = prepared[row.key]
+        if not row.active:
+            continue
+        if isinstance(message, str):
+            unprepared.retry.append((row.delivery_id, message))
+            continue
+        recipient = Recipient(row.subscriber_id, row.email, row.matched_tags, row.matched_slugs)
+        by_message.setdefault(row.key, (message, []))[1].append((row.delivery_id, recipient))
+    if len(unprepared):
+        record(unprepared, outbox.model)
     size = BATCH_SIZE if pool.field else SMTP_JOB
     queued = 0
-    for key, readers in by_key.items():
+    for message, readers in by_message.values():
         for i in range(0, len(readers), size):
-            pool.jobs.put(Job(prepared[key], readers[i : i + size]))
+            pool.jobs.put(Job(message, readers[i : i + size]))
         queued += len(readers)
     return queued
 
@@ -451,7 +520,7 @@ def send_due(
     connections never idle while there is work.
     """
     pool = SenderPool(connections or settings.ALERT_SMTP_CONNECTIONS)
-    prepared: dict[int, Prepared] = {}
+    prepared: dict[int, Prepared | str] = {}
     outcome = Outcome()
     sent = outstanding = 0
     drained = False
