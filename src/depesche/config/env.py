@@ -211,8 +211,9 @@ VARIABLES: list[Var] = [
     Var(
         "DEPESCHE_SUMMARY_URL",
         "",
-        "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) that writes the "
-        "topic summaries; empty: extractive summaries (offline).",
+        "Base URL of an OpenAI-compatible API (e.g. https://api.example.org/v1, or "
+        "http://127.0.0.1:8080/v1: plain http only to loopback) that writes the topic "
+        "summaries; empty: extractive summaries (offline).",
     ),
     Var("DEPESCHE_SUMMARY_MODEL", "", "Model name sent to DEPESCHE_SUMMARY_URL."),
     Var("DEPESCHE_SUMMARY_API_KEY", "", "Bearer token for DEPESCHE_SUMMARY_URL (if it needs one)."),

@@ -22,6 +22,18 @@ def truncated_ip(raw: str | None) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
+def is_loopback_host(host: str | None) -> bool:
+    """True for "localhost" and loopback addresses (127.0.0.0/8, ::1): traffic that never
+    leaves the machine. Names are not resolved (a name's answer can change)."""
+    host = (host or "").strip().strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def client_ip(request: HttpRequest) -> str:
     return truncated_ip(request.META.get("REMOTE_ADDR"))
 

@@ -253,7 +253,8 @@ DIGEST_MAX_TOPICS = env.get_int("DEPESCHE_DIGEST_MAX_TOPICS")
 DIGEST_SUMMARY_MAX_CHARS = 600
 SUMMARY_URL = env.get_str("DEPESCHE_SUMMARY_URL").strip()
 SUMMARY_MODEL = env.get_str("DEPESCHE_SUMMARY_MODEL")
-SUMMARY_API_KEY = env.get_str("DEPESCHE_SUMMARY_API_KEY")
+# Stripped: a key read from a file ends with a line break, which no header may carry.
+SUMMARY_API_KEY = env.get_str("DEPESCHE_SUMMARY_API_KEY").strip()
 SUMMARY_TIMEOUT = float(env.get_int("DEPESCHE_SUMMARY_TIMEOUT"))
 
 # Ads: the in-article slot follows this paragraph (after the body when there are fewer); a
