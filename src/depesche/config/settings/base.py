@@ -225,7 +225,8 @@ RATE_PAGE_PASSWORD_IP = "20/h"
 RATE_PAGE_PASSWORD_PAGE = "100/h"
 RATE_PASSWORD_RESET_IP = "10/h"
 RATE_PASSWORD_RESET_ADDRESS = "3/h"
-TRUSTED_PROXIES = env.get_int("DEPESCHE_TRUSTED_PROXIES")
+# Networks of the reverse proxies whose X-Forwarded-For counts (core/net.forwarded_client).
+TRUSTED_PROXIES = env.get_networks("DEPESCHE_TRUSTED_PROXIES")
 
 # Alerts: attempts before a delivery is marked failed, first retry delay (doubling, with jitter),
 # SMTP connections a worker keeps open at once.
