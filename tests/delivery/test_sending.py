@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 from datetime import timedelta
@@ -222,3 +223,34 @@ def test_a_message_that_cannot_be_built_fails_alone(
     assert not Delivery.objects.filter(status="sending").exists()
     assert Subscriber.objects.get(email="kaputt\n@example.org").status == "active"  # no bounce
     assert send_due() == 0  # not tried again by itself
+
+
+def test_refused_addresses_are_masked_in_logs_and_stored_errors(
+    site_tree, smtp, caplog, django_capture_on_commit_callbacks
+):
+    smtp(permanent={"anna.berg@example.org"}, temporary={"bernd@example.org"})
+    follower("anna.berg@example.org", "Energie")
+    follower("bernd@example.org", "Energie")
+    caplog.set_level(logging.DEBUG, logger="depesche")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+
+    send_due()
+
+    errors = dict(Delivery.objects.values_list("subscriber__email", "last_error"))
+    # Shown in the admin's error lists: the server's answer, the address masked.
+    assert errors["anna.berg@example.org"] == (
+        "550 5.1.1 <a***@example.org>: Recipient address rejected: mailbox unavailable"
+    )
+    assert errors["bernd@example.org"] == "451 4.3.0 <b***@example.org>: try again later"
+    logged = our_log_lines(caplog)
+    assert "anna.berg@" not in logged and "bernd@" not in logged
+
+
+def our_log_lines(caplog) -> str:
+    """Every record but the test SMTP server's own (aiosmtpd logs the commands it receives),
+    formatted with tracebacks."""
+    return "\n".join(
+        caplog.handler.format(record)
+        for record in caplog.records
+        if not record.name.startswith("mail.log")
+    )

@@ -1,4 +1,5 @@
-"""Text helpers with no domain: word counting, teaser truncation, one-line header values."""
+"""Text helpers with no domain: word counting, teaser truncation, one-line header values,
+mail addresses masked for logs."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 # separators (U+2028, U+2029): anything a mail header or a log line would break at.
 _BREAKING = frozenset(("Cc", "Zl", "Zp"))
 _SPACES = re.compile(r" {2,}")
+# A mail address inside any text (an SMTP answer, an exception's message, a URL's user part):
+# no quotes or brackets in the local part, so "{'anna@example.org': …}" keeps its quote.
+_ADDRESS = re.compile(r"([\w.!#$%&*+/=?^`{|}~-])[\w.!#$%&*+/=?^`{|}~-]*@((?:[\w-]+\.)+[\w-]+)")
 
 
 def _nfc(text: str) -> str:
@@ -70,3 +74,10 @@ def one_line(text: str) -> str:
     """
     spaced = "".join(" " if unicodedata.category(char) in _BREAKING else char for char in text)
     return _SPACES.sub(" ", spaced).strip()
+
+
+def mask_addresses(text: str) -> str:
+    """`text` with every mail address masked to its first character and domain
+    ("a***@example.org"): SMTP servers and email services echo the recipient in their errors,
+    and log lines (and error columns) must not carry readers' addresses."""
+    return _ADDRESS.sub(r"\1***@\2", text)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 
 from depesche.audience.emails import list_unsubscribe_headers, preference_url, unsubscribe_url
 from depesche.audience.models import Subscriber, TagFollow
-from depesche.core.text import one_line
+from depesche.core.text import mask_addresses, one_line
 from depesche.delivery.models import Delivery
 from depesche.delivery.rendering import checked_address, signed_message_id
 from depesche.delivery.sending import Sender, backoff, release_stale_claims
@@ -223,11 +223,14 @@ def _send_batch(
             # CRLF like Django's SMTP backend: relays may refuse bare line feeds (SMTP smuggling).
             data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
         except Exception as exc:  # this reader's bundle alone; the batch goes on
-            result, error = "failed", f"build: {exc}"
+            result, error = "failed", mask_addresses(f"build: {exc}")
         else:
             result, error = sender.send(subscriber.email, data, email=message)
         if result != "sent":
-            logger.warning("%s bundle for reader %s: %s", kind, subscriber.pk, error)
+            # Sender's errors come masked; masked again all the same, as every log line is.
+            logger.warning(
+                "%s bundle for reader %s: %s", kind, subscriber.pk, mask_addresses(error)
+            )
         _record(rows, result, error, now)
         sent += result == "sent"
     return sent

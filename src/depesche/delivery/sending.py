@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.config.email import service_name
+from depesche.core.text import mask_addresses
 from depesche.delivery.models import Delivery, DigestMail
 from depesche.delivery.rendering import (
     POLICY,
@@ -241,8 +242,9 @@ class Sender:
                 self._backend().send_messages([built])
             except Exception as exc:  # any backend failure is worth another try
                 if getattr(built, "anymail_status", None) is None:
-                    logger.warning("mail backend failed: %s", exc)
-                    return "retry", f"backend: {exc}"
+                    error = mask_addresses(f"backend: {exc}")
+                    logger.warning("mail backend failed: %s", error)
+                    return "retry", error
             return _by_service_status(built, to)
         try:
             if self.client is None:
@@ -258,10 +260,10 @@ class Sender:
             # smtplib refuses an address with a line break before sending it; the connection
             # is left inside a half-begun transaction, so the next reader gets a fresh one.
             self.close()
-            return "failed", f"refused: {exc}"
+            return "failed", mask_addresses(f"refused: {exc}")
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            return "retry", f"connection: {exc}"
+            return "retry", mask_addresses(f"connection: {exc}")
 
     def send_batch(self, message: EmailMessage) -> dict[str, tuple[str, str]]:
         """One batch API call for all of `message.to`; each reader's outcome."""
@@ -269,8 +271,9 @@ class Sender:
             self._backend().send_messages([message])
         except Exception as exc:  # refused recipients still carry their statuses
             if getattr(message, "anymail_status", None) is None:
-                logger.warning("batch send failed: %s", exc)
-                return {to: ("retry", f"service: {exc}") for to in message.to}
+                error = mask_addresses(f"service: {exc}")
+                logger.warning("batch send failed: %s", error)
+                return {to: ("retry", error) for to in message.to}
         return {to: _by_service_status(message, to) for to in message.to}
 
     def _backend(self) -> Any:
@@ -291,8 +294,11 @@ class Sender:
 
 
 def _by_code(code: int, message: bytes | str) -> tuple[str, str]:
+    """The outcome of an SMTP answer; its text, which servers like to fill with the
+    recipient ("550 5.1.1 <anna@…>: Recipient address rejected"), with addresses masked: it
+    is stored on the row, shown in the admin's error lists and logged."""
     text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
-    return ("bounced" if 500 <= code < 600 else "retry"), f"{code} {text}"
+    return ("bounced" if 500 <= code < 600 else "retry"), mask_addresses(f"{code} {text}")
 
 
 def record(outcome: Outcome, model: Any = Delivery) -> None:
@@ -361,8 +367,9 @@ class Slots:
 def _unbuildable(
     delivery_id: int, recipient: Recipient, exc: Exception
 ) -> tuple[int, int, str, str]:
-    logger.warning("delivery %s: message not built: %s", delivery_id, exc)
-    return delivery_id, recipient.subscriber_id, "failed", f"build: {exc}"
+    error = mask_addresses(f"build: {exc}")
+    logger.warning("delivery %s not sent: %s", delivery_id, error)
+    return delivery_id, recipient.subscriber_id, "failed", error
 
 
 def _run_job(sender: Sender, job: Job, field: str) -> list[tuple[int, int, str, str]]:
@@ -429,8 +436,10 @@ class SenderPool:
                 try:
                     results = _run_job(sender, job, self.field)
                 except Exception as exc:  # a rendering bug must not kill the thread
-                    logger.exception("alerts could not be built")
-                    results = [(d, r.subscriber_id, "retry", f"render: {exc}") for d, r in job.rows]
+                    # No traceback: the exception's text may hold the readers' addresses.
+                    error = mask_addresses(f"render: {type(exc).__name__}: {exc}")
+                    logger.error("alerts could not be sent: %s", error)
+                    results = [(d, r.subscriber_id, "retry", error) for d, r in job.rows]
                 self.results.put(results)
         finally:
             sender.close()
