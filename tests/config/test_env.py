@@ -236,3 +236,41 @@ def test_get_weekday_clock_rejects_nonsense_with_the_variable_name(monkeypatch, 
     monkeypatch.setenv("DEPESCHE_ALERT_WEEKLY_AT", raw)
     with pytest.raises(ValueError, match=r"DEPESCHE_ALERT_WEEKLY_AT must be a weekday \(Mo, Di"):
         env.get_weekday_clock("DEPESCHE_ALERT_WEEKLY_AT")
+
+
+@pytest.mark.parametrize("raw", ["1", "2", "0", " 1 ", "1,10.0.0.1"])
+def test_a_count_of_proxies_is_refused_with_what_to_write_instead(monkeypatch, raw):
+    monkeypatch.setenv("DEPESCHE_TRUSTED_PROXIES", raw)
+    with pytest.raises(ValueError) as excinfo:
+        env.get_networks("DEPESCHE_TRUSTED_PROXIES")
+    assert str(excinfo.value).startswith(
+        "DEPESCHE_TRUSTED_PROXIES is now a list of proxy addresses, e.g. 127.0.0.1,10.0.0.0/8"
+    )
+
+
+def test_trusted_proxies_are_addresses_and_networks(monkeypatch):
+    monkeypatch.setenv("DEPESCHE_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8,,::1, 192.0.2.7/24 ")
+    assert [str(n) for n in env.get_networks("DEPESCHE_TRUSTED_PROXIES")] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+        "::1/128",
+        "192.0.2.0/24",
+    ]
+    monkeypatch.setenv("DEPESCHE_TRUSTED_PROXIES", "")
+    assert env.get_networks("DEPESCHE_TRUSTED_PROXIES") == ()
+    monkeypatch.setenv("DEPESCHE_TRUSTED_PROXIES", "10.0.0.1,proxy.intern")
+    with pytest.raises(ValueError, match="'proxy.intern' is neither"):
+        env.get_networks("DEPESCHE_TRUSTED_PROXIES")
+
+
+def test_a_count_of_proxies_stops_the_start(tmp_path):
+    """Refused where settings load: every command and process stops with the message."""
+    result = subprocess.run(
+        [sys.executable, "-m", "depesche.cli", "check"],
+        env={**os.environ, "DEPESCHE_TRUSTED_PROXIES": "1", "DEPESCHE_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DEPESCHE_TRUSTED_PROXIES is now a list of proxy addresses" in result.stderr

@@ -1,7 +1,14 @@
 import pytest
 from django.test import RequestFactory
 
-from depesche.core.net import USER_AGENT_MAX, client_ip, truncated_ip, user_agent
+from depesche.config.env import parse_networks
+from depesche.core.net import (
+    USER_AGENT_MAX,
+    client_ip,
+    forwarded_client,
+    truncated_ip,
+    user_agent,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +63,42 @@ def test_user_agent_is_cut_to_its_column():
 
 def test_user_agent_missing_is_empty():
     assert user_agent(RequestFactory().get("/")) == ""
+
+
+# --- the client behind trusted proxies ---------------------------------------------------------
+
+PROXY_NETS = parse_networks("DEPESCHE_TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/8,2001:db8:1::/48")
+
+
+@pytest.mark.parametrize(
+    ("peer", "header", "expected"),
+    [
+        # Peer trusted: the entry our proxy appended counts.
+        ("10.0.0.2", "203.0.113.5", "203.0.113.5"),
+        ("127.0.0.1", "203.0.113.5", "203.0.113.5"),
+        # Spoofed entries left of it are what the client claimed: ignored.
+        ("10.0.0.2", "1.1.1.1, 6.6.6.6, 203.0.113.5", "203.0.113.5"),
+        # A chain of trusted proxies is skipped from the right.
+        ("10.0.0.2", "127.0.0.1, 203.0.113.5, 10.9.9.9, 10.0.0.3", "203.0.113.5"),
+        # A client claiming to be a trusted proxy is still only as far left as the walk goes.
+        ("10.0.0.2", "10.0.0.8, 203.0.113.5", "203.0.113.5"),
+        # Forms proxies write: ports, IPv6 in brackets, IPv4-mapped peers.
+        ("10.0.0.2", "203.0.113.5:4711", "203.0.113.5"),
+        ("10.0.0.2", "[2001:db8:2::7]:443", "2001:db8:2::7"),
+        ("::ffff:10.0.0.2", "203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1::1", "2001:db8:2::7", "2001:db8:2::7"),
+        # Peer untrusted: the header is ignored entirely.
+        ("192.0.2.44", "203.0.113.5", "192.0.2.44"),
+        ("203.0.113.5", "10.0.0.2", "203.0.113.5"),
+        # Nothing usable forwarded: the last trusted hop counts.
+        ("10.0.0.2", "", "10.0.0.2"),
+        ("10.0.0.2", "unknown", "10.0.0.2"),
+        ("10.0.0.2", "unknown, 10.0.0.3", "10.0.0.3"),
+    ],
+)
+def test_forwarded_client_walks_from_the_right_past_trusted_proxies(peer, header, expected):
+    assert forwarded_client(peer, header, PROXY_NETS) == expected
+
+
+def test_without_proxies_the_peer_counts():
+    assert forwarded_client("10.0.0.2", "203.0.113.5", ()) == "10.0.0.2"

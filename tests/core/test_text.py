@@ -6,6 +6,8 @@ from depesche.core.text import (
     ELLIPSIS,
     count_words,
     html_to_text,
+    mask_addresses,
+    one_line,
     reading_minutes,
     truncate_at_word,
 )
@@ -136,3 +138,71 @@ def test_reading_minutes_rounds_up_and_never_below_one(words, minutes):
 def test_a_full_stop_at_the_cut_is_not_doubled_by_the_ellipsis():
     text = "Das Werk in Homburg soll schließen. Danach folgt ein weiterer Satz."
     assert truncate_at_word(text, 40) == "Das Werk in Homburg soll schließen…"
+
+
+@pytest.mark.parametrize(
+    "char", ["\n", "\r", "\r\n", "\v", "\f", "\x85", "\u2028", "\u2029", "\x1c", "\x00", "\t"]
+)
+def test_one_line_turns_every_line_break_into_a_space(char):
+    assert one_line(f" Strompreise{char}sinken{char}{char} ") == "Strompreise sinken"
+
+
+def test_one_line_keeps_protected_spaces_and_text():
+    assert (
+        one_line("Inflation bei 5\xa0% – „überraschend“") == "Inflation bei 5\xa0% – „überraschend“"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "550 5.1.1 <anna@example.org>: Recipient address rejected",
+            "550 5.1.1 <a***@example.org>: Recipient address rejected",
+        ),
+        (
+            "{'anna.berg+news@mail.example.de': (550, b'user unknown')}",
+            "{'a***@mail.example.de': (550, b'user unknown')}",
+        ),
+        (
+            "an jürgen@bücher.example und bea@example.org",
+            "an j***@bücher.example und b***@example.org",
+        ),
+        ("smtp://user:geheim@mail.example.org:587", "smtp://user:g***@mail.example.org:587"),
+        ("451 4.3.0 try again later", "451 4.3.0 try again later"),
+    ],
+)
+def test_mask_addresses_keeps_only_first_character_and_domain(text, masked):
+    assert mask_addresses(text) == masked
+
+
+def test_the_log_formatter_masks_addresses_in_tracebacks_too():
+    import logging
+
+    from depesche.core.logs import AddressMaskingFormatter
+
+    try:
+        raise ValueError("{'anna@example.org': (550, b'rejected')}")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "depesche.audience",
+            logging.ERROR,
+            __file__,
+            1,
+            "mail to %s failed",
+            ("bea@example.org",),
+            sys.exc_info(),
+        )
+    line = AddressMaskingFormatter("%(message)s").format(record)
+    assert "mail to b***@example.org failed" in line
+    assert "a***@example.org" in line
+    assert "anna@" not in line and "bea@" not in line
+    # The settings' console handler uses it.
+    formatters = [
+        type(handler.formatter).__name__
+        for handler in logging.getLogger().handlers
+        if handler.formatter
+    ]
+    assert "AddressMaskingFormatter" in formatters

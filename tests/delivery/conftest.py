@@ -18,11 +18,12 @@ class Flaky:
         self.accepted: list[tuple[str, bytes]] = []  # (recipient, message) per delivery
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Like Postfix, the answers name the recipient.
         if address in self.permanent:
-            return "550 5.1.1 mailbox unavailable"
+            return f"550 5.1.1 <{address}>: Recipient address rejected: mailbox unavailable"
         if address in self.temporary:
             self.temporary.discard(address)
-            return "451 4.3.0 try again later"
+            return f"451 4.3.0 <{address}>: try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

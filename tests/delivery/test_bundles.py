@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import UTC, datetime, time, timedelta
 
@@ -359,3 +360,54 @@ def test_a_bundles_message_id_and_links_carry_no_reader_pk(
     for token in tokens:
         value = json.dumps(json.loads(signing.b64_decode(token.split(":")[0].encode())))
         assert "987654" not in value and reader.public_id in value
+
+
+def test_a_bundle_that_cannot_be_built_fails_alone(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    follower("a@example.org", "Energie")
+    follower("kaputt\u2028@example.org", "Energie")  # no header can carry this address
+    follower("c@example.org", "Energie")
+    article = publish(site_tree, django_capture_on_commit_callbacks, "Energie", title="Eins")
+    queued_at(article, berlin(2025, 6, 10, 6, 0))
+
+    assert bundles_work_once(now=berlin(2025, 6, 10, 7, 0)) == 2
+
+    assert sorted(server.recipients) == ["a@example.org", "c@example.org"]
+    assert statuses() == {
+        ("a@example.org", "Eins"): "sent",
+        ("kaputt\u2028@example.org", "Eins"): "failed",
+        ("c@example.org", "Eins"): "sent",
+    }
+    assert Delivery.objects.get(status="failed").last_error.startswith("build: ")
+    assert not Delivery.objects.filter(status="sending").exists()
+
+
+def test_refused_addresses_are_masked_in_the_bundle_log(
+    site_tree, smtp, caplog, django_capture_on_commit_callbacks
+):
+    smtp(permanent={"anna.berg@example.org"})
+    follower("anna.berg@example.org", "Energie")
+    article = publish(site_tree, django_capture_on_commit_callbacks, "Energie", title="Eins")
+    queued_at(article, berlin(2025, 6, 10, 6, 0))
+    caplog.set_level(logging.DEBUG, logger="depesche")
+
+    assert bundles_work_once(now=berlin(2025, 6, 10, 7, 0)) == 0
+
+    assert statuses() == {("anna.berg@example.org", "Eins"): "bounced"}
+    logged = our_log_lines(caplog)
+    assert "550 5.1.1 <a***@example.org>: Recipient address rejected" in logged
+    assert "anna.berg@" not in logged
+    row = Delivery.objects.get()
+    assert "anna.berg@" not in row.last_error
+
+
+def our_log_lines(caplog) -> str:
+    """Every record but the test SMTP server's own (aiosmtpd logs the commands it receives),
+    formatted with tracebacks."""
+    return "\n".join(
+        caplog.handler.format(record)
+        for record in caplog.records
+        if not record.name.startswith("mail.log")
+    )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import socket
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
 from urllib.parse import unquote
 
 import pytest
@@ -241,3 +244,83 @@ def test_an_alert_names_the_reader_only_by_the_random_public_id(
     for token in tokens:
         assert "987654" not in json.dumps(_payload(token))
         assert reader.public_id in json.dumps(_payload(token))
+
+
+# --- one message never holds up the others --------------------------------------------------
+
+
+def test_a_headline_with_line_breaks_goes_out_with_a_one_line_subject(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    follower("a@example.org", "Energie")
+    follower("b@example.org", "Energie")
+    title = "Strompreise\u2028sinken\nweiter\u0085und\r\nweiter"
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie", title=title)
+
+    assert send_due() == 2
+
+    assert statuses() == {"a@example.org": "sent", "b@example.org": "sent"}
+    assert not Delivery.objects.filter(status="sending").exists()
+    raw = dict(server.accepted)["a@example.org"]
+    message = message_from_bytes(raw, policy=default)
+    assert message["Subject"] == "Strompreise sinken weiter und weiter"
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert "Subject: Strompreise sinken weiter und weiter\r\n" in headers
+
+
+def test_a_message_that_cannot_be_built_fails_alone(
+    site_tree, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp()
+    follower("a@example.org", "Energie")
+    # A row the message builder refuses: a line break would end the To header and smuggle
+    # in headers of its own (such a row can come from an old import or a direct write).
+    follower("kaputt\n@example.org", "Energie")
+    follower("c@example.org", "Energie")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+
+    assert send_due() == 2
+
+    assert sorted(server.recipients) == ["a@example.org", "c@example.org"]
+    assert statuses() == {
+        "a@example.org": "sent",
+        "kaputt\n@example.org": "failed",
+        "c@example.org": "sent",
+    }
+    broken = Delivery.objects.get(subscriber__email="kaputt\n@example.org")
+    assert broken.last_error.startswith("build: ")
+    assert not Delivery.objects.filter(status="sending").exists()
+    assert Subscriber.objects.get(email="kaputt\n@example.org").status == "active"  # no bounce
+    assert send_due() == 0  # not tried again by itself
+
+
+def test_refused_addresses_are_masked_in_logs_and_stored_errors(
+    site_tree, smtp, caplog, django_capture_on_commit_callbacks
+):
+    smtp(permanent={"anna.berg@example.org"}, temporary={"bernd@example.org"})
+    follower("anna.berg@example.org", "Energie")
+    follower("bernd@example.org", "Energie")
+    caplog.set_level(logging.DEBUG, logger="depesche")
+    publish(site_tree, django_capture_on_commit_callbacks, "Energie")
+
+    send_due()
+
+    errors = dict(Delivery.objects.values_list("subscriber__email", "last_error"))
+    # Shown in the admin's error lists: the server's answer, the address masked.
+    assert errors["anna.berg@example.org"] == (
+        "550 5.1.1 <a***@example.org>: Recipient address rejected: mailbox unavailable"
+    )
+    assert errors["bernd@example.org"] == "451 4.3.0 <b***@example.org>: try again later"
+    logged = our_log_lines(caplog)
+    assert "anna.berg@" not in logged and "bernd@" not in logged
+
+
+def our_log_lines(caplog) -> str:
+    """Every record but the test SMTP server's own (aiosmtpd logs the commands it receives),
+    formatted with tracebacks."""
+    return "\n".join(
+        caplog.handler.format(record)
+        for record in caplog.records
+        if not record.name.startswith("mail.log")
+    )

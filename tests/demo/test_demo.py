@@ -134,7 +134,7 @@ def test_demo_command_setup_is_repeatable(site_tree, settings, tmp_path):
     first = out.getvalue()
     records = len(raw_records())
     assert f"Importing demo articles from {len(demo_files())} files" in first
-    assert f"{records} created, 0 updated, 0 unchanged, 0 failed" in first
+    assert f"{records} created, 0 updated, 0 unchanged, 0 skipped, 0 failed" in first
     assert f"{records}/{records} articles" in first
     ids = sorted(ArticlePage.objects.values_list("pk", flat=True))
     # The imported articles plus the demo ads' one sponsored article (depesche.demo.ads).

@@ -10,6 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.checks import run_checks
 
 from depesche.digest import grouping
 from depesche.digest.summaries import (
@@ -112,12 +113,25 @@ class FakeLLM:
         self.mode = "ok"
         self.answer = "Die Lokführer streiken. Bahn und Gewerkschaft verhandeln wieder."
         self.requests: list[tuple[str, dict, dict]] = []
+        self.redirect = (302, "")  # (status, Location) answered in mode "redirect"
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                # A client that follows a 301/302/303 comes back with GET.
+                fake.requests.append((self.path, dict(self.headers), {}))
+                self.send_response(200)
+                self.end_headers()
+
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 fake.requests.append((self.path, dict(self.headers), json.loads(body)))
+                if fake.mode == "redirect":
+                    self.send_response(fake.redirect[0])
+                    self.send_header("Location", fake.redirect[1])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if fake.mode == "timeout":
                     time.sleep(1.0)
                 if fake.mode == "error":
@@ -222,3 +236,104 @@ def test_sentences_follow_the_order_of_events(week_docs):
     summary = extractive_summary(topic, max_chars=600)
     # The call to strike (Monday) comes before the talks (Thursday), whatever the lead article.
     assert summary.index("aufgerufen") < summary.index("Verhandlungstisch")
+
+
+# --- the bearer token goes to DEPESCHE_SUMMARY_URL only ------------------------------------------
+
+TOKEN = "sk-geheim-4711"
+
+
+@pytest.fixture
+def elsewhere():
+    """A second endpoint a redirect points to: it must never be asked anything."""
+    fake = FakeLLM()
+    yield fake
+    fake.close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_followed(llm, elsewhere, settings, week_docs, caplog, status):
+    settings.SUMMARY_API_KEY = TOKEN
+    llm.mode = "redirect"
+    llm.redirect = (status, elsewhere.url + "/chat/completions")
+    topic = topics_of(week_docs)["streik1"]
+
+    with caplog.at_level(logging.WARNING, logger="depesche.digest.summaries"):
+        summary, how = summarise(topic, max_chars=600)
+
+    assert (summary, how) == (extractive_summary(topic, max_chars=600), "extractive")
+    assert len(llm.requests) == 1
+    assert elsewhere.requests == []
+    assert f"HTTP {status}: redirects are not followed" in caplog.text
+
+
+@pytest.mark.parametrize("fault", ["error", "redirect", "garbage", "unreachable", "bad token"])
+def test_the_token_is_in_no_log_record(llm, elsewhere, settings, week_docs, caplog, fault):
+    settings.SUMMARY_API_KEY = TOKEN
+    llm.mode = fault
+    llm.redirect = (302, elsewhere.url + "/chat/completions")
+    if fault == "unreachable":
+        llm.close()
+    if fault == "bad token":
+        # A key read from a file with its line break: http.client refuses the header and
+        # quotes it in its error.
+        settings.SUMMARY_API_KEY = TOKEN + "\n"
+    topic = topics_of(week_docs)["streik1"]
+    caplog.set_level(logging.DEBUG)
+
+    assert summarise(topic, max_chars=600)[1] == "extractive"
+
+    assert "using the extractive summary" in caplog.text
+    # caplog.text is every record formatted, tracebacks included.
+    assert TOKEN not in caplog.text
+    assert "Authorization" not in caplog.text
+    assert "Bearer" not in caplog.text
+    assert elsewhere.requests == []
+
+
+# Names under .invalid never resolve: should the refusal break, nothing leaves the machine.
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://summaries.invalid/v1",
+        "http://127.0.0.1.summaries.invalid/v1",
+        "ftp://summaries.invalid/v1",
+    ],
+)
+def test_a_summary_url_without_https_is_refused(settings, week_docs, caplog, url):
+    settings.SUMMARY_URL = url
+    settings.SUMMARY_API_KEY = TOKEN
+    topic = topics_of(week_docs)["zins1"]
+
+    errors = [message for message in run_checks() if message.id == "depesche.E010"]
+    # Refused at call time too, before any connection (nothing is looked up or contacted).
+    with caplog.at_level(logging.WARNING, logger="depesche.digest.summaries"):
+        assert summarise(topic, max_chars=600)[1] == "extractive"
+
+    assert len(errors) == 1
+    assert errors[0].msg.startswith("DEPESCHE_SUMMARY_URL must")
+    assert "https://" in errors[0].msg
+    assert "DEPESCHE_SUMMARY_URL must" in caplog.text
+    assert "not called" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.example.org/v1",
+        "http://127.0.0.1:8080/v1",
+        "http://127.3.4.5/v1",
+        "http://[::1]:8080/v1",
+        "http://localhost:8080/v1",
+        "",
+    ],
+)
+def test_https_and_loopback_summary_urls_pass_the_check(settings, url):
+    settings.SUMMARY_URL = url
+    assert [message for message in run_checks() if message.id == "depesche.E010"] == []
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.7:8080/v1", "http://[2001:db8::1]/v1"])
+def test_plain_http_to_any_other_address_fails_the_check(settings, url):
+    settings.SUMMARY_URL = url  # only checked here, never called
+    assert [message.id for message in run_checks()].count("depesche.E010") == 1

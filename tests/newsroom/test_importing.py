@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from taggit.models import Tag
 from wagtail.models import PageLogEntry, Revision
 from wagtail.signals import page_published
@@ -309,6 +310,69 @@ def test_a_newer_version_updates_the_article(site_tree, tmp_path, published):
     assert ArticlePage.objects.count() == 1
 
 
+def admin_unpublish(admin_client, page: ArticlePage) -> None:
+    """Unpublish as an editor does: Wagtail's unpublish view in the admin."""
+    response = admin_client.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,)))
+    assert response.status_code == 302
+    assert not article(page.source_guid).live
+
+
+def test_reimport_keeps_an_article_the_newsroom_unpublished(
+    admin_client, client, site_tree, tmp_path, published
+):
+    path = write(tmp_path, "a.json", [ninjs("urn:test:1", headline="Zurückgezogen")])
+    import_files([path])
+    page = article()
+    url = page.url
+    admin_unpublish(admin_client, page)
+    published.clear()
+
+    report = import_files([path])
+
+    assert report.counts[Outcome.SKIPPED] == 1
+    assert report.counts[Outcome.UNCHANGED] == report.counts[Outcome.UPDATED] == 0
+    assert report.failed == 0
+    assert report.skipped == [f"{path} record 1: skipped, unpublished by the newsroom"]
+    assert not article().live
+    assert published == []
+    assert client.get(url).status_code == 404
+
+
+def test_a_changed_record_does_not_republish_either(admin_client, site_tree, tmp_path):
+    path = write(tmp_path, "a.json", ninjs(headline="Erste Fassung"))
+    import_files([path])
+    admin_unpublish(admin_client, article())
+    revisions = article().revisions.count()
+    write(tmp_path, "a.json", ninjs(headline="Zweite Fassung", versioncreated=LATER))
+
+    report = import_files([path])
+
+    assert report.counts[Outcome.SKIPPED] == 1
+    page = article()
+    assert not page.live
+    assert page.title == "Erste Fassung"
+    assert page.revisions.count() == revisions
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_republish_puts_an_unpublished_article_back(
+    admin_client, client, site_tree, tmp_path, changed
+):
+    path = write(tmp_path, "a.json", ninjs(headline="Wieder da"))
+    import_files([path])
+    admin_unpublish(admin_client, article())
+    if changed:
+        write(tmp_path, "a.json", ninjs(headline="Wieder da", versioncreated=LATER))
+
+    report = import_files([path], republish=True)
+
+    assert report.counts[Outcome.UPDATED] == 1
+    assert report.skipped == []
+    page = article()
+    assert page.live
+    assert client.get(page.url).status_code == 200
+
+
 def test_changing_the_section_moves_the_article(site_tree, tmp_path):
     path = write(tmp_path, "a.json", ninjs(headline="Wandernde Meldung"))
     import_files([path])
@@ -487,11 +551,30 @@ def test_command_prints_a_summary(site_tree, tmp_path):
 
     out, err = run_import(path)
 
-    assert "2 created, 0 updated, 0 unchanged, 0 failed" in out
+    assert "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed" in out
     assert err == ""
     write(tmp_path, "a.json", [ninjs("urn:test:1"), ninjs("urn:test:2", versioncreated=LATER)])
     out, err = run_import(path)
-    assert "0 created, 1 updated, 1 unchanged, 0 failed" in out
+    assert "0 created, 1 updated, 1 unchanged, 0 skipped, 0 failed" in out
+
+
+def test_command_reports_skips_and_republishes_on_request(admin_client, site_tree, tmp_path):
+    path = write(tmp_path, "a.json", [ninjs("urn:test:1"), ninjs("urn:test:2")])
+    run_import(path)
+    admin_unpublish(admin_client, article("urn:test:2"))
+
+    out, err = run_import(path)  # no CommandError: a skip is not a failure
+
+    assert f"{path} record 2: skipped, unpublished by the newsroom" in out
+    assert "0 created, 0 updated, 1 unchanged, 1 skipped, 0 failed" in out
+    assert err == ""
+    assert not article("urn:test:2").live
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", "--republish", str(path), stdout=out, stderr=err)
+
+    assert "0 created, 1 updated, 1 unchanged, 0 skipped, 0 failed" in out.getvalue()
+    assert article("urn:test:2").live
 
 
 def test_command_fails_when_a_record_fails(site_tree, tmp_path):
@@ -501,7 +584,7 @@ def test_command_fails_when_a_record_fails(site_tree, tmp_path):
     with pytest.raises(CommandError, match="1 record"):
         call_command("import_articles", str(path), stdout=out, stderr=err)
 
-    assert "1 created, 0 updated, 0 unchanged, 1 failed" in out.getvalue()
+    assert "1 created, 0 updated, 0 unchanged, 0 skipped, 1 failed" in out.getvalue()
     assert f"{path} record 2: unknown section 'Sport'" in err.getvalue()
     assert article("urn:test:1").live
 
@@ -517,7 +600,7 @@ def test_command_reports_progress_per_hundred_records(site_tree, tmp_path):
         "100/150 records",
         "150/150 records",
     ]
-    assert lines[-1] == "150 created, 0 updated, 0 unchanged, 0 failed"
+    assert lines[-1] == "150 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
     assert ArticlePage.objects.live().count() == 150
 
 
@@ -539,7 +622,7 @@ def test_cli_import_articles_exit_status(site_tree, tmp_path, capsys):
     cli.main(["depesche", "import-articles", str(good)])  # no SystemExit: success
 
     captured = capsys.readouterr()
-    assert "2 created, 0 updated, 0 unchanged, 0 failed" in captured.out
+    assert "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed" in captured.out
     assert ArticlePage.objects.filter(live=True).count() == 2
 
     with pytest.raises(SystemExit) as excinfo:
@@ -547,6 +630,6 @@ def test_cli_import_articles_exit_status(site_tree, tmp_path, capsys):
 
     assert excinfo.value.code == 1
     captured = capsys.readouterr()
-    assert "0 created, 0 updated, 2 unchanged, 1 failed" in captured.out
+    assert "0 created, 0 updated, 2 unchanged, 0 skipped, 1 failed" in captured.out
     assert f"{bad} record 1: no 'headline'" in captured.err
     assert "CommandError: 1 record(s) could not be imported" in captured.err

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.test import Client
 
+from depesche.config.env import parse_networks
 from depesche.core import security
 
 LOGIN = "/admin/login/"
@@ -105,8 +106,12 @@ def test_the_blocked_page_is_the_login_form_in_german(editor, clock):
     assert "Bitte versuchen Sie es in 60 Minuten erneut." in html
 
 
+def proxies(raw: str):
+    return parse_networks("DEPESCHE_TRUSTED_PROXIES", raw)
+
+
 def test_behind_one_proxy_the_forwarded_client_counts(editor, clock, settings):
-    settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXIES = proxies("10.0.0.2")
     proxy = "10.0.0.2"
     for n in range(21):
         response = attempt(
@@ -124,26 +129,42 @@ def test_behind_one_proxy_the_forwarded_client_counts(editor, clock, settings):
 
 
 def test_without_trusted_proxies_a_forged_header_changes_nothing(editor, clock, settings):
-    settings.TRUSTED_PROXIES = 0
+    settings.TRUSTED_PROXIES = proxies("")
     for n in range(21):
         attempt("falsch", username=f"rate{n}", HTTP_X_FORWARDED_FOR=f"198.51.{n}.1")
     assert attempt(PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
+
+
+def test_a_peer_that_is_no_trusted_proxy_cannot_forge_its_address(editor, clock, settings):
+    # A proxy is configured, but this peer talks to the web process directly (e.g. a port
+    # left open): its X-Forwarded-For is its own claim and is ignored.
+    settings.TRUSTED_PROXIES = proxies("10.0.0.0/8")
+    for n in range(21):
+        response = attempt(
+            "falsch", username=f"rate{n}", ip="203.0.113.66", HTTP_X_FORWARDED_FOR=f"198.51.{n}.1"
+        )
+        assert response.status_code == 200
+    blocked = attempt(PASSWORD, ip="203.0.113.66", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert blocked.status_code == 429
 
 
 def test_forwarded_for_middleware_picks_the_entry_the_trusted_proxies_added(rf, settings):
     seen = []
     middleware = security.ForwardedForMiddleware(lambda request: seen.append(request) or None)
 
-    def remote_addr(header: str | None, proxies: int) -> str:
-        settings.TRUSTED_PROXIES = proxies
-        meta = {"REMOTE_ADDR": "10.0.0.2"}
+    def remote_addr(header: str | None, trusted: str, peer: str = "10.0.0.2") -> str:
+        settings.TRUSTED_PROXIES = proxies(trusted)
+        meta = {"REMOTE_ADDR": peer}
         if header is not None:
             meta["HTTP_X_FORWARDED_FOR"] = header
         middleware(rf.get("/", **meta))
         return seen[-1].META["REMOTE_ADDR"]
 
-    assert remote_addr("1.1.1.1, 203.0.113.5", 1) == "203.0.113.5"
-    assert remote_addr("1.1.1.1, 203.0.113.5, 10.0.0.1", 2) == "203.0.113.5"
-    assert remote_addr("203.0.113.5", 2) == "10.0.0.2"  # did not pass both proxies
-    assert remote_addr(None, 1) == "10.0.0.2"
-    assert remote_addr("203.0.113.5", 0) == "10.0.0.2"
+    assert remote_addr("1.1.1.1, 203.0.113.5", "10.0.0.2") == "203.0.113.5"
+    # A CDN and our proxy: the CDN's address is trusted too and skipped.
+    cdn_and_proxy = "10.0.0.2,198.51.100.0/24"
+    assert remote_addr("1.1.1.1, 203.0.113.5, 198.51.100.7", cdn_and_proxy) == "203.0.113.5"
+    assert remote_addr(None, "10.0.0.2") == "10.0.0.2"
+    assert remote_addr("203.0.113.5", "") == "10.0.0.2"
+    # The peer is no trusted proxy: the header is ignored, whatever it says.
+    assert remote_addr("203.0.113.5", "10.0.0.1", peer="192.0.2.44") == "192.0.2.44"

@@ -6,6 +6,7 @@ The README's configuration table documents the same variables; `depesche env` pr
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 import secrets
@@ -83,9 +84,10 @@ VARIABLES: list[Var] = [
     ),
     Var(
         "DEPESCHE_TRUSTED_PROXIES",
-        "0",
-        "Reverse proxies in front of the web processes that append the client's address to "
-        "X-Forwarded-For (usually 1); 0: the header is ignored and the peer address counts.",
+        "",
+        "Comma-separated addresses or networks (CIDR) of the reverse proxies in front of the web "
+        "processes, e.g. 127.0.0.1,10.0.0.0/8; X-Forwarded-For is read only from a peer in "
+        "them; empty: the header is ignored and the peer address counts.",
     ),
     Var(
         "DEPESCHE_SITE_NAME", "Depesche", "Publication name shown in the header, titles and mails."
@@ -219,8 +221,9 @@ VARIABLES: list[Var] = [
     Var(
         "DEPESCHE_SUMMARY_URL",
         "",
-        "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) that writes the "
-        "topic summaries; empty: extractive summaries (offline).",
+        "Base URL of an OpenAI-compatible API (e.g. https://api.example.org/v1, or "
+        "http://127.0.0.1:8080/v1: plain http only to loopback) that writes the topic "
+        "summaries; empty: extractive summaries (offline).",
     ),
     Var("DEPESCHE_SUMMARY_MODEL", "", "Model name sent to DEPESCHE_SUMMARY_URL."),
     Var("DEPESCHE_SUMMARY_API_KEY", "", "Bearer token for DEPESCHE_SUMMARY_URL (if it needs one)."),
@@ -285,6 +288,41 @@ def get_weekday_clock(name: str) -> tuple[int, time]:
             f"e.g. 'Sa 07:00', got {raw!r}"
         )
     return WEEKDAYS.index(day.lower()), time(int(match[1]), int(match[2]))
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+PROXIES_EXAMPLE = "127.0.0.1,10.0.0.0/8"
+
+
+def parse_networks(name: str, raw: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated addresses or CIDR networks ("127.0.0.1,10.0.0.0/8"); empty: none.
+
+    A bare number is refused: DEPESCHE_TRUSTED_PROXIES used to be a count of proxies, and
+    reading "1" as an address list would silently trust nobody (or, worse, somebody).
+    """
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        if item.isdigit():
+            raise ValueError(
+                f"{name} is now a list of proxy addresses, e.g. {PROXIES_EXAMPLE} "
+                f"(not a number of proxies: got {raw!r}); leave it empty when no proxy is "
+                "in front"
+            )
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ValueError(
+                f"{name} must be comma-separated addresses or networks, e.g. "
+                f"{PROXIES_EXAMPLE}; {item!r} is neither"
+            ) from exc
+    return tuple(networks)
+
+
+def get_networks(name: str) -> tuple[IPNetwork, ...]:
+    return parse_networks(name, get_str(name))
 
 
 def get_list(name: str) -> list[str]:

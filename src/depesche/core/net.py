@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 
 from django.http import HttpRequest
 
@@ -20,6 +21,67 @@ def truncated_ip(raw: str | None) -> str:
         address = address.ipv4_mapped
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for "localhost" and loopback addresses (127.0.0.0/8, ::1): traffic that never
+    leaves the machine. Names are not resolved (a name's answer can change)."""
+    host = (host or "").strip().strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(raw: str) -> Address | None:
+    """An address as a hop or peer may write it ("203.0.113.5", "[2001:db8::1]:443",
+    "203.0.113.5:4711"); IPv4-mapped IPv6 as IPv4; None if it is none."""
+    text = raw.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def forwarded_client(remote_addr: str, forwarded_for: str, proxies: Iterable[Network]) -> str:
+    """The client's address: REMOTE_ADDR, unless that peer is one of our `proxies`.
+
+    Then X-Forwarded-For is walked from the right (each proxy appends the address it got the
+    request from): entries that are themselves trusted proxies are skipped, and the first
+    that is not is the client. Whatever lies left of it was written by the client and could be
+    anything. Should the walk meet a malformed entry, or run out, the last trusted hop counts.
+    """
+    networks = tuple(proxies)
+
+    def trusted(address: Address | None) -> bool:
+        return address is not None and any(address in network for network in networks)
+
+    if not networks or not trusted(_address(remote_addr)):
+        return remote_addr
+    client = remote_addr
+    for hop in reversed(forwarded_for.split(",")):
+        address = _address(hop)
+        if address is None:
+            if hop.strip():
+                break
+            continue
+        client = str(address)
+        if not trusted(address):
+            break
+    return client
 
 
 def client_ip(request: HttpRequest) -> str:

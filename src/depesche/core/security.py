@@ -30,17 +30,15 @@ from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from depesche.core import ratelimit
-from depesche.core.net import client_ip
+from depesche.core.net import client_ip, forwarded_client
 
 
 class ForwardedForMiddleware:
-    """REMOTE_ADDR := the client's address as the last of DEPESCHE_TRUSTED_PROXIES saw it.
+    """REMOTE_ADDR := the client's address as our proxies (DEPESCHE_TRUSTED_PROXIES) saw it.
 
-    Each proxy appends the address it received the request from to X-Forwarded-For, so with N
-    trusted proxies the N-th entry from the right is the client; entries further left are
-    whatever the client claimed and are ignored. With 0 (the default) the header is ignored:
-    anyone could send it. With fewer entries than proxies the request did not come through
-    them, and REMOTE_ADDR stays as it is.
+    X-Forwarded-For counts only when the peer is one of those proxies (anyone else could send
+    any header); see core/net.forwarded_client for the walk. Without proxies (the default)
+    the header is ignored.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -48,11 +46,12 @@ class ForwardedForMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         proxies = settings.TRUSTED_PROXIES
-        if proxies > 0:
-            header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-            hops = [hop.strip() for hop in header.split(",") if hop.strip()]
-            if len(hops) >= proxies:
-                request.META["REMOTE_ADDR"] = hops[-proxies]
+        if proxies:
+            request.META["REMOTE_ADDR"] = forwarded_client(
+                str(request.META.get("REMOTE_ADDR", "")),
+                str(request.META.get("HTTP_X_FORWARDED_FOR", "")),
+                proxies,
+            )
         return self.get_response(request)
 
 

@@ -1,4 +1,5 @@
-"""Text helpers with no domain: word counting and teaser truncation."""
+"""Text helpers with no domain: word counting, teaser truncation, one-line header values,
+mail addresses masked for logs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ ELLIPSIS = "…"
 # Trailing characters that look wrong directly before an ellipsis.
 _TRAILING = " \t\n.,;:–—-(„\"'"
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+# Control characters (\n, \r, \v, \f, NEL U+0085 …) and the Unicode line and paragraph
+# separators (U+2028, U+2029): anything a mail header or a log line would break at.
+_BREAKING = frozenset(("Cc", "Zl", "Zp"))
+_SPACES = re.compile(r" {2,}")
+# A mail address inside any text (an SMTP answer, an exception's message, a URL's user part):
+# no quotes or brackets in the local part, so "{'anna@example.org': …}" keeps its quote.
+_ADDRESS = re.compile(r"([\w.!#$%&*+/=?^`{|}~-])[\w.!#$%&*+/=?^`{|}~-]*@((?:[\w-]+\.)+[\w-]+)")
 
 
 def _nfc(text: str) -> str:
@@ -55,3 +63,21 @@ def truncate_at_word(text: str, limit: int) -> str:
     if not head:
         head = text[:room]
     return head + ELLIPSIS
+
+
+def one_line(text: str) -> str:
+    """`text` as one line, for a mail header: every line break or other control character
+    becomes a space, runs of spaces become one, and the ends are trimmed.
+
+    Python's email package refuses a header value with any line break (U+2028 and NEL
+    included), so a headline with one would fail every message that carries it.
+    """
+    spaced = "".join(" " if unicodedata.category(char) in _BREAKING else char for char in text)
+    return _SPACES.sub(" ", spaced).strip()
+
+
+def mask_addresses(text: str) -> str:
+    """`text` with every mail address masked to its first character and domain
+    ("a***@example.org"): SMTP servers and email services echo the recipient in their errors,
+    and log lines (and error columns) must not carry readers' addresses."""
+    return _ADDRESS.sub(r"\1***@\2", text)

@@ -24,8 +24,9 @@ from django.utils.translation import gettext, ngettext
 
 from depesche.audience.emails import list_unsubscribe_headers, preference_url, unsubscribe_url
 from depesche.audience.models import Subscriber, TagFollow
+from depesche.core.text import mask_addresses, one_line
 from depesche.delivery.models import Delivery
-from depesche.delivery.rendering import signed_message_id
+from depesche.delivery.rendering import checked_address, signed_message_id
 from depesche.delivery.sending import Sender, backoff, release_stale_claims
 from depesche.delivery.services import deliveries_cancel_for_subscriber
 from depesche.newsroom.models import ArticlePage
@@ -147,9 +148,10 @@ def render_bundle(
     }
     mid = bundle_message_id(subscriber_id=subscriber.pk, kind=kind, slot=slot)
     message = EmailMultiAlternatives(
-        subject=subject % {"count": count},
+        # From a translation today; folded all the same, as every subject is.
+        subject=one_line(subject % {"count": count}),
         body=render_to_string("delivery/email/bundle.txt", context),
-        to=[subscriber.email],
+        to=[checked_address(subscriber.email)],
         headers={
             **list_unsubscribe_headers(subscriber, list_id),
             "Message-ID": f"<{mid}>",
@@ -171,6 +173,9 @@ def _record(rows: list[Delivery], result: str, error: str, now: datetime) -> Non
     with transaction.atomic():
         if result == "sent":
             _close(ids, Delivery.Status.SENT, sent_at=now, last_error="")
+        elif result == "failed":
+            # The message could not be built: building it again gives the same error.
+            _close(ids, Delivery.Status.FAILED, last_error=error)
         elif result == "bounced":
             _close(ids, Delivery.Status.BOUNCED, last_error=error)
             # A hard bounce suppresses the address: nothing is ever sent to it again.
@@ -207,18 +212,25 @@ def _send_batch(
             continue
         rows.sort(key=lambda row: live[row.article_id].first_published_at or now, reverse=True)
         slugs = sorted({slug for row in rows for slug in row.matched_slugs.split(",") if slug})
-        message = render_bundle(
-            kind=kind,
-            slot=slot,
-            subscriber=subscriber,
-            items=[(live[row.article_id], row.matched_tags) for row in rows],
-            slugs=slugs,
-        )
-        # CRLF like Django's SMTP backend: relays may refuse bare line feeds (SMTP smuggling).
-        data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
-        result, error = sender.send(subscriber.email, data, email=message)
+        try:
+            message = render_bundle(
+                kind=kind,
+                slot=slot,
+                subscriber=subscriber,
+                items=[(live[row.article_id], row.matched_tags) for row in rows],
+                slugs=slugs,
+            )
+            # CRLF like Django's SMTP backend: relays may refuse bare line feeds (SMTP smuggling).
+            data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+        except Exception as exc:  # this reader's bundle alone; the batch goes on
+            result, error = "failed", mask_addresses(f"build: {exc}")
+        else:
+            result, error = sender.send(subscriber.email, data, email=message)
         if result != "sent":
-            logger.warning("%s bundle for reader %s: %s", kind, subscriber.pk, error)
+            # Sender's errors come masked; masked again all the same, as every log line is.
+            logger.warning(
+                "%s bundle for reader %s: %s", kind, subscriber.pk, mask_addresses(error)
+            )
         _record(rows, result, error, now)
         sent += result == "sent"
     return sent

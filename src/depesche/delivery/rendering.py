@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from depesche.audience.links import reader_token, unsubscribe_token
+from depesche.core.text import one_line
 from depesche.newsroom.models import ArticlePage
 
 POLICY = SMTP.clone(cte_type="8bit", max_line_length=998)
@@ -41,6 +43,24 @@ _ADDRESS_MARKS = {
     "TO": "x-depesche-to@x-depesche.invalid",
     "MSGID": "x-depesche-msgid@x-depesche.invalid",
 }
+
+
+class MessageRefused(ValueError):
+    """One reader's message cannot be built from the data at hand; that message fails alone."""
+
+
+def checked_address(email: str) -> str:
+    """`email` if it can stand in the To header, which is filled in as raw bytes: a line
+    break there would end the header and start another (or break the whole message)."""
+    if "@" not in email or any(
+        char.isspace() or char in "<>," or unicodedata.category(char) in ("Cc", "Zl", "Zp")
+        for char in email
+    ):
+        # The address itself stays out of the error: errors are logged and shown in the admin.
+        raise MessageRefused(
+            "the address holds a line break, space or other character no mail header can carry"
+        )
+    return email
 
 
 def _mark(name: str) -> str:
@@ -106,6 +126,7 @@ class Prepared:
 
     def __init__(self, *, key: int, subject: str, context: dict[str, object]) -> None:
         self.key = key
+        subject = one_line(subject)  # a headline may hold line breaks; a header cannot
         context = {
             "site_name": settings.SITE_NAME,
             "tags": _mark("TAGS"),
@@ -156,7 +177,7 @@ class Prepared:
         token = unsubscribe_token(public_id=recipient.public_id, list_id=self.list_id(recipient))
         prefs = reader_token(public_id=recipient.public_id, token_version=recipient.token_version)
         values = {
-            "TO": recipient.email,
+            "TO": checked_address(recipient.email),
             "MSGID": self.message_id(recipient),
             "TAGS": recipient.matched_tags,
             "TAGSHTML": escape(recipient.matched_tags),

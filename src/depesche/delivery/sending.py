@@ -36,8 +36,16 @@ from django.utils import timezone
 
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.config.email import service_name
+from depesche.core.text import mask_addresses
 from depesche.delivery.models import Delivery, DigestMail
-from depesche.delivery.rendering import POLICY, Prepared, PreparedAlert, Recipient
+from depesche.delivery.rendering import (
+    POLICY,
+    MessageRefused,
+    Prepared,
+    PreparedAlert,
+    Recipient,
+    checked_address,
+)
 from depesche.delivery.services import deliveries_cancel_for_subscriber, fanouts_resume
 from depesche.newsroom.selectors import article_public
 
@@ -56,15 +64,20 @@ class Outcome:
     sent: list[int] = field(default_factory=list)
     retry: list[tuple[int, str]] = field(default_factory=list)
     bounced: list[tuple[int, int, str]] = field(default_factory=list)  # (delivery, subscriber)
+    # Messages that could not be built (e.g. an address no header can carry): building them
+    # again gives the same error, so they fail at once; `deliveries retry` queues them again.
+    failed: list[tuple[int, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.sent) + len(self.retry) + len(self.bounced)
+        return len(self.sent) + len(self.retry) + len(self.bounced) + len(self.failed)
 
     def add(self, delivery_id: int, subscriber_id: int, result: str, error: str) -> None:
         if result == "sent":
             self.sent.append(delivery_id)
         elif result == "bounced":
             self.bounced.append((delivery_id, subscriber_id, error))
+        elif result == "failed":
+            self.failed.append((delivery_id, error))
         else:
             self.retry.append((delivery_id, error))
 
@@ -240,16 +253,17 @@ class Sender:
         self.sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     def send(self, to: str, data: bytes, *, email: EmailMessage | None = None) -> tuple[str, str]:
-        """("sent" | "retry" | "bounced", error text). `data` is the finished MIME message
-        for SMTP; backends that build their own (anymail) take `email` when given."""
+        """("sent" | "retry" | "bounced" | "failed", error text). `data` is the finished MIME
+        message for SMTP; backends that build their own (anymail) take `email` when given."""
         if not _uses_smtp():
             built = email or RawEmailMessage(to, data)
             try:
                 self._backend().send_messages([built])
             except Exception as exc:  # any backend failure is worth another try
                 if getattr(built, "anymail_status", None) is None:
-                    logger.warning("mail backend failed: %s", exc)
-                    return "retry", f"backend: {exc}"
+                    error = mask_addresses(f"backend: {exc}")
+                    logger.warning("mail backend failed: %s", error)
+                    return "retry", error
             return _by_service_status(built, to)
         try:
             if self.client is None:
@@ -261,9 +275,14 @@ class Sender:
             return _by_code(code, message)
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
             return _by_code(exc.smtp_code, exc.smtp_error)
+        except ValueError as exc:
+            # smtplib refuses an address with a line break before sending it; the connection
+            # is left inside a half-begun transaction, so the next reader gets a fresh one.
+            self.close()
+            return "failed", mask_addresses(f"refused: {exc}")
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            return "retry", f"connection: {exc}"
+            return "retry", mask_addresses(f"connection: {exc}")
 
     def send_batch(self, message: EmailMessage) -> dict[str, tuple[str, str]]:
         """One batch API call for all of `message.to`; each reader's outcome."""
@@ -271,8 +290,9 @@ class Sender:
             self._backend().send_messages([message])
         except Exception as exc:  # refused recipients still carry their statuses
             if getattr(message, "anymail_status", None) is None:
-                logger.warning("batch send failed: %s", exc)
-                return {to: ("retry", f"service: {exc}") for to in message.to}
+                error = mask_addresses(f"service: {exc}")
+                logger.warning("batch send failed: %s", error)
+                return {to: ("retry", error) for to in message.to}
         return {to: _by_service_status(message, to) for to in message.to}
 
     def _backend(self) -> Any:
@@ -293,8 +313,11 @@ class Sender:
 
 
 def _by_code(code: int, message: bytes | str) -> tuple[str, str]:
+    """The outcome of an SMTP answer; its text, which servers like to fill with the
+    recipient ("550 5.1.1 <anna@…>: Recipient address rejected"), with addresses masked: it
+    is stored on the row, shown in the admin's error lists and logged."""
     text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
-    return ("bounced" if 500 <= code < 600 else "retry"), f"{code} {text}"
+    return ("bounced" if 500 <= code < 600 else "retry"), mask_addresses(f"{code} {text}")
 
 
 def record(outcome: Outcome, model: Any = Delivery) -> None:
@@ -319,6 +342,11 @@ def record(outcome: Outcome, model: Any = Delivery) -> None:
                     claimed_at=None,
                     last_error=error,
                     next_attempt_at=now + backoff(row["attempts"]),
+                )
+        if outcome.failed:
+            for delivery_id, error in outcome.failed:
+                model.objects.filter(pk=delivery_id).update(
+                    status=Delivery.Status.FAILED, claimed_at=None, last_error=error
                 )
         for delivery_id, subscriber_id, error in outcome.bounced:
             model.objects.filter(pk=delivery_id).update(
@@ -355,22 +383,48 @@ class Slots:
             self.condition.notify_all()
 
 
+def _unbuildable(
+    delivery_id: int, recipient: Recipient, exc: Exception
+) -> tuple[int, int, str, str]:
+    error = mask_addresses(f"build: {exc}")
+    logger.warning("delivery %s not sent: %s", delivery_id, error)
+    return delivery_id, recipient.subscriber_id, "failed", error
+
+
 def _run_job(sender: Sender, job: Job, field: str) -> list[tuple[int, int, str, str]]:
-    """Send one job; (delivery id, subscriber id, result, error) per reader."""
-    if field:
-        outcomes = sender.send_batch(job.prepared.as_batch([r for _, r in job.rows], field))
-        return [
-            (delivery_id, r.subscriber_id, *outcomes.get(r.email, ("retry", "no status")))
-            for delivery_id, r in job.rows
-        ]
+    """Send one job; (delivery id, subscriber id, result, error) per reader.
+
+    A reader whose message cannot be built fails alone; the others of the job still go out.
+    """
     results = []
-    smtp = _uses_smtp()
+    ready = []
     for delivery_id, recipient in job.rows:
-        if smtp:
-            result, error = sender.send(recipient.email, job.prepared.render(recipient))
+        try:
+            checked_address(recipient.email)
+        except MessageRefused as exc:
+            results.append(_unbuildable(delivery_id, recipient, exc))
         else:
-            email = job.prepared.as_email(recipient)
-            result, error = sender.send(recipient.email, b"", email=email)
+            ready.append((delivery_id, recipient))
+    if field:
+        if ready:
+            outcomes = sender.send_batch(job.prepared.as_batch([r for _, r in ready], field))
+            results += [
+                (delivery_id, r.subscriber_id, *outcomes.get(r.email, ("retry", "no status")))
+                for delivery_id, r in ready
+            ]
+        return results
+    smtp = _uses_smtp()
+    for delivery_id, recipient in ready:
+        email = None
+        try:
+            if smtp:
+                data = job.prepared.render(recipient)
+            else:
+                data, email = b"", job.prepared.as_email(recipient)
+        except Exception as exc:  # this reader's message only; the job goes on
+            results.append(_unbuildable(delivery_id, recipient, exc))
+            continue
+        result, error = sender.send(recipient.email, data, email=email)
         results.append((delivery_id, recipient.subscriber_id, result, error))
     return results
 
@@ -401,8 +455,10 @@ class SenderPool:
                 try:
                     results = _run_job(sender, job, self.field)
                 except Exception as exc:  # a rendering bug must not kill the thread
-                    logger.exception("alerts could not be built")
-                    results = [(d, r.subscriber_id, "retry", f"render: {exc}") for d, r in job.rows]
+                    # No traceback: the exception's text may hold the readers' addresses.
+                    error = mask_addresses(f"render: {type(exc).__name__}: {exc}")
+                    logger.error("alerts could not be sent: %s", error)
+                    results = [(d, r.subscriber_id, "retry", error) for d, r in job.rows]
                 self.results.put(results)
         finally:
             sender.close()
@@ -434,12 +490,31 @@ class SenderPool:
             thread.join()
 
 
+def _prepare(outbox: Outbox, key: int) -> Prepared | str | None:
+    """The prepared message of one article or digest; None when it is no longer to be sent
+    (taken down or restricted: the gate), or the error that prevented it."""
+    try:
+        return outbox.prepare(key)
+    except Exception as exc:  # one article's message must not hold up the others
+        logger.exception("%s %s: message could not be prepared", outbox.key, key)
+        return f"render: {exc}"
+
+
 def _dispatch(
-    pool: SenderPool, rows: list[Claimed], prepared: dict[int, Prepared | None], outbox: Outbox
+    pool: SenderPool,
+    rows: list[Claimed],
+    prepared: dict[int, Prepared | str | None],
+    outbox: Outbox,
 ) -> int:
-    """Queue claimed rows for the senders; rows of readers no longer active are cancelled."""
+    """Queue claimed rows for the senders; rows of readers no longer active, and of what is no
+    longer public, are cancelled.
+
+    Rows whose article (or digest) could not be prepared go back to the queue with the
+    outbox's backoff (an editor's correction or a fix may cure it), failed after
+    ALERT_MAX_ATTEMPTS like any other error.
+    """
     for key in {row.key for row in rows} - set(prepared):
-        prepared[key] = outbox.prepare(key)
+        prepared[key] = _prepare(outbox, key)
     # Unsubscribed or suppressed since the fan-out, or what they were to get is no longer
     # public: never send.
     cancelled = [row.delivery_id for row in rows if not row.active or prepared[row.key] is None]
@@ -447,23 +522,31 @@ def _dispatch(
         outbox.model.objects.filter(pk__in=cancelled).update(
             status=Delivery.Status.CANCELLED, claimed_at=None
         )
-    by_key: dict[int, list[tuple[int, Recipient]]] = {}
+    unprepared = Outcome()
+    by_message: dict[int, tuple[Prepared, list[tuple[int, Recipient]]]] = {}
     for row in rows:
-        if row.active and prepared[row.key] is not None:
-            recipient = Recipient(
-                row.subscriber_id,
-                row.email,
-                row.matched_tags,
-                row.matched_slugs,
-                row.public_id,
-                row.token_version,
-            )
-            by_key.setdefault(row.key, []).append((row.delivery_id, recipient))
+        message = prepared[row.key]
+        if not row.active or message is None:
+            continue
+        if isinstance(message, str):
+            unprepared.retry.append((row.delivery_id, message))
+            continue
+        recipient = Recipient(
+            row.subscriber_id,
+            row.email,
+            row.matched_tags,
+            row.matched_slugs,
+            row.public_id,
+            row.token_version,
+        )
+        by_message.setdefault(row.key, (message, []))[1].append((row.delivery_id, recipient))
+    if len(unprepared):
+        record(unprepared, outbox.model)
     size = BATCH_SIZE if pool.field else SMTP_JOB
     queued = 0
-    for key, readers in by_key.items():
+    for message, readers in by_message.values():
         for i in range(0, len(readers), size):
-            pool.jobs.put(Job(prepared[key], readers[i : i + size]))  # type: ignore[arg-type]
+            pool.jobs.put(Job(message, readers[i : i + size]))
         queued += len(readers)
     return queued
 
@@ -478,7 +561,7 @@ def send_due(
     connections never idle while there is work.
     """
     pool = SenderPool(connections or settings.ALERT_SMTP_CONNECTIONS)
-    prepared: dict[int, Prepared | None] = {}
+    prepared: dict[int, Prepared | str | None] = {}
     outcome = Outcome()
     sent = outstanding = 0
     drained = False

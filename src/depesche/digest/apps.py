@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +11,10 @@ class DigestConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.permissions import register_permission_policy
 
+        from depesche.digest.checks import summary_url_check
         from depesche.digest.models import Digest
         from depesche.digest.permissions import DigestPermissionPolicy
 
         # Before any admin view asks, or Wagtail creates its default policy for the model.
         register_permission_policy(Digest, DigestPermissionPolicy(Digest))
+        register(summary_url_check, Tags.security)

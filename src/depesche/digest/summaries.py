@@ -9,6 +9,9 @@ best 2–4 that fit the length are kept in their original order.
 Pluggable: with settings.SUMMARY_URL set, the texts go to `POST {url}/chat/completions`; any
 error there (timeout, HTTP error, bad JSON, an empty or too long answer) is logged and the
 extractive summary is used instead, so a build never fails because of the endpoint.
+
+The bearer token goes to that URL and nowhere else: only over https (plain http only to a
+loopback address), redirects are never followed (a 3xx is an error), and no log line carries it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 
+from depesche.core.net import is_loopback_host
 from depesche.core.text import truncate_at_word
 from depesche.digest.grouping import Topic, cosine, terms, tfidf
 
@@ -49,6 +54,46 @@ PROMPT = (
 
 class SummaryError(Exception):
     """The configured summariser gave no usable summary."""
+
+
+def summary_url_problem(url: str) -> str | None:
+    """Why `url` may not receive the articles and the bearer token, or None if it may."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an https:// URL, e.g. https://api.example.org/v1"
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        return (
+            "must use https:// (plain http:// only to a loopback address such as 127.0.0.1): "
+            "the articles and the bearer token would cross the network readable"
+        )
+    return None
+
+
+def shown_url(url: str) -> str:
+    """`url` for a log line: without user, password and query, where a token could hide."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    return urllib.parse.urlunsplit((parts.scheme, host + port, parts.path, "", ""))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx becomes an HTTPError: following it would hand the bearer token (urllib keeps
+    the Authorization header) and the articles to whatever address the answer names."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _valid_token(token: str) -> bool:
+    # Printable ASCII without spaces: anything else (a line break from a key file) would make
+    # http.client refuse the header with an error that quotes it.
+    return all("!" <= char <= "~" for char in token)
 
 
 @dataclass(frozen=True)
@@ -137,9 +182,18 @@ def http_summary(topic: Topic, *, max_chars: int) -> str:
         ],
         "temperature": 0.2,
     }
+    problem = summary_url_problem(settings.SUMMARY_URL)
+    if problem is not None:
+        raise SummaryError(f"DEPESCHE_SUMMARY_URL {problem}; not called")
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if settings.SUMMARY_API_KEY:
-        headers["Authorization"] = f"Bearer {settings.SUMMARY_API_KEY}"
+    token = settings.SUMMARY_API_KEY
+    if token:
+        if not _valid_token(token):
+            raise SummaryError(
+                "DEPESCHE_SUMMARY_API_KEY holds a space, line break or other character a "
+                "bearer token cannot have; not called"
+            )
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
         settings.SUMMARY_URL.rstrip("/") + "/chat/completions",
         data=json.dumps(payload).encode(),
@@ -147,15 +201,17 @@ def http_summary(topic: Topic, *, max_chars: int) -> str:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.SUMMARY_TIMEOUT) as response:
+        with _opener.open(request, timeout=settings.SUMMARY_TIMEOUT) as response:
             answer = json.loads(response.read().decode("utf-8"))
         text = answer["choices"][0]["message"]["content"]
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise SummaryError(f"HTTP {exc.code}: redirects are not followed") from exc
         raise SummaryError(f"HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise SummaryError(f"unreachable: {exc}") from exc
+        raise SummaryError(_redacted(f"unreachable: {exc}")) from exc
     except (ValueError, KeyError, IndexError, TypeError) as exc:  # JSONDecodeError is a ValueError
-        raise SummaryError(f"unexpected answer: {exc!r}") from exc
+        raise SummaryError(_redacted(f"unexpected answer: {exc!r}")) from exc
     if not isinstance(text, str) or not text.strip():
         raise SummaryError("empty answer")
     text = " ".join(text.split())
@@ -164,15 +220,22 @@ def http_summary(topic: Topic, *, max_chars: int) -> str:
     return text
 
 
+def _redacted(text: str) -> str:
+    """`text` without the bearer token, should an error message ever quote it."""
+    token = settings.SUMMARY_API_KEY
+    return text.replace(token, "[token]") if token else text
+
+
 def summarise(topic: Topic, *, max_chars: int) -> tuple[str, str]:
     """(summary, how): "http" from the configured endpoint, else "extractive"."""
     if settings.SUMMARY_URL:
         try:
             return http_summary(topic, max_chars=max_chars), "http"
         except SummaryError as exc:
+            # No traceback: the chained exceptions hold the request, headers included.
             logger.warning(
                 "summariser at %s failed (%s); using the extractive summary",
-                settings.SUMMARY_URL,
-                exc,
+                shown_url(settings.SUMMARY_URL),
+                _redacted(str(exc)),
             )
     return extractive_summary(topic, max_chars=max_chars), "extractive"

@@ -32,13 +32,19 @@ class Outcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    # Not an error: an editor unpublished the article, and no automatic process undoes that.
+    SKIPPED = "skipped"
     FAILED = "failed"
+
+
+SKIPPED_UNPUBLISHED = "unpublished by the newsroom"
 
 
 @dataclass
 class ImportReport:
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -70,16 +76,21 @@ def _apply(page: ArticlePage, record: NinjsArticle) -> None:
 
 
 @transaction.atomic
-def article_import(*, record: NinjsArticle) -> Outcome:
+def article_import(*, record: NinjsArticle, republish: bool = False) -> Outcome:
     """Create or update one article from `record` and publish it through Wagtail's revisions.
 
     Atomic: a failure leaves nothing behind. Idempotent: the same record again is UNCHANGED.
+    An article that exists but is not live was taken down in the newsroom (unpublished or
+    expired; the importer itself only ever publishes): it is SKIPPED, changed record or not,
+    unless `republish` says the caller means to put it back.
     Raises RecordError for an unknown section or content Wagtail rejects.
     """
     section = section_find(name=record.section)
     if section is None:
         raise RecordError(f"unknown section {record.section!r}")
     existing = ArticlePage.objects.filter(source_guid=record.guid).first()
+    if existing is not None and not existing.live and not republish:
+        return Outcome.SKIPPED
     if existing and existing.live and existing.source_fingerprint == record.fingerprint:
         return Outcome.UNCHANGED
     try:
@@ -132,11 +143,13 @@ def import_files(
     *,
     on_progress: Callable[[int, int], None] | None = None,
     transform: Callable[[dict], dict] | None = None,
+    republish: bool = False,
 ) -> ImportReport:
-    """Import every record of every file; bad records are reported and skipped.
+    """Import every record of every file; bad records are reported and left out.
 
-    Errors name the file, the record's position (1-based) and the reason.
+    Errors and skips name the file, the record's position (1-based) and the reason.
     `transform` may rewrite raw records first (the demo moves its dates to the present).
+    `republish` publishes again articles the newsroom unpublished (skipped otherwise).
     """
     report = ImportReport()
     batches: list[tuple[Path, list]] = []
@@ -153,10 +166,12 @@ def import_files(
             try:
                 if transform is not None and isinstance(raw, dict):
                     raw = transform(raw)
-                outcome = article_import(record=parse_record(raw))
+                outcome = article_import(record=parse_record(raw), republish=republish)
             except RecordError as exc:
                 outcome = Outcome.FAILED
                 report.errors.append(f"{path} record {position}: {exc}")
+            if outcome is Outcome.SKIPPED:
+                report.skipped.append(f"{path} record {position}: skipped, {SKIPPED_UNPUBLISHED}")
             report.counts[outcome] += 1
             done += 1
             if on_progress is not None:

@@ -241,7 +241,8 @@ RATE_PAGE_PASSWORD_IP = "20/h"
 RATE_PAGE_PASSWORD_PAGE = "100/h"
 RATE_PASSWORD_RESET_IP = "10/h"
 RATE_PASSWORD_RESET_ADDRESS = "3/h"
-TRUSTED_PROXIES = env.get_int("DEPESCHE_TRUSTED_PROXIES")
+# Networks of the reverse proxies whose X-Forwarded-For counts (core/net.forwarded_client).
+TRUSTED_PROXIES = env.get_networks("DEPESCHE_TRUSTED_PROXIES")
 
 # Alerts: attempts before a delivery is marked failed, first retry delay (doubling, with jitter),
 # SMTP connections a worker keeps open at once.
@@ -269,7 +270,8 @@ DIGEST_MAX_TOPICS = env.get_int("DEPESCHE_DIGEST_MAX_TOPICS")
 DIGEST_SUMMARY_MAX_CHARS = 600
 SUMMARY_URL = env.get_str("DEPESCHE_SUMMARY_URL").strip()
 SUMMARY_MODEL = env.get_str("DEPESCHE_SUMMARY_MODEL")
-SUMMARY_API_KEY = env.get_str("DEPESCHE_SUMMARY_API_KEY")
+# Stripped: a key read from a file ends with a line break, which no header may carry.
+SUMMARY_API_KEY = env.get_str("DEPESCHE_SUMMARY_API_KEY").strip()
 SUMMARY_TIMEOUT = float(env.get_int("DEPESCHE_SUMMARY_TIMEOUT"))
 
 # Ads: the in-article slot follows this paragraph (after the body when there are fewer); a
@@ -321,7 +323,13 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # Readers' addresses never reach the log (core/logs.py).
+    "formatters": {
+        "plain": {
+            "()": "depesche.core.logs.AddressMaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -1,4 +1,4 @@
-"""`depesche import-articles FILE…`: thin wrapper over newsroom.importing."""
+"""`depesche import-articles [--republish] FILE…`: thin wrapper over newsroom.importing."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ from depesche.newsroom.importing import ImportReport, Outcome, import_files
 def print_report(command: BaseCommand, report: ImportReport) -> None:
     for error in report.errors:
         command.stderr.write(error)
+    # Skips are the newsroom's decision, not failures: reported on stdout, exit status 0.
+    for skipped in report.skipped:
+        command.stdout.write(skipped)
     counts = report.counts
     command.stdout.write(
         f"{counts[Outcome.CREATED]} created, {counts[Outcome.UPDATED]} updated, "
-        f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.FAILED]} failed"
+        f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.SKIPPED]} skipped, "
+        f"{counts[Outcome.FAILED]} failed"
     )
 
 
@@ -25,9 +29,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--republish",
+            action="store_true",
+            help="Publish articles again that the newsroom unpublished (skipped otherwise).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = import_files(options["files"], on_progress=self._progress)
+        report = import_files(
+            options["files"], on_progress=self._progress, republish=options["republish"]
+        )
         print_report(self, report)
         if report.failed:
             raise CommandError(f"{report.failed} record(s) could not be imported")
