@@ -432,7 +432,7 @@ def test_view_permission_opens_everything_read_only(client, editor, outbox):
     for url in urls(outbox):
         assert client.get(url).status_code == 200, url
     detail = client.get(detail_url(outbox.strom)).content.decode()
-    assert "anna@example.org" in detail
+    assert "a…@example.org" in detail  # no "Leserdaten exportieren": masked (tests below)
     # no subscriber permission: addresses are not linked to the reader pages
     assert "/admin/leser/abonnenten/inspect/" not in detail
     menu = client.get("/admin/").content.decode()
@@ -480,3 +480,98 @@ def test_page_listing_offers_versand_per_article(admin_client, outbox, site_tree
 def test_no_button_on_other_pages(admin_user, site_tree):
     assert article_page_buttons(page=site_tree.sections["Politik"], user=admin_user) == []
     assert article_page_buttons(page=site_tree.home, user=admin_user) == []
+
+
+# --- readers' addresses: only with "Leserdaten exportieren" ---------------------------------------
+
+ADDRESSES = [f"{name}@example.org" for name in (*ENERGIE, "gerda")]
+REJECTED = "550 5.1.1 <emil@example.org>: Recipient address rejected: User unknown in mailbox"
+
+
+@pytest.fixture
+def viewer(client, editor, outbox):
+    """A logged-in user with `delivery.view_delivery`; emil's bounce names his address."""
+    editor.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    mark(outbox.strom, "emil", last_error=REJECTED)
+    client.force_login(editor)
+    return editor
+
+
+def body(response) -> str:
+    if getattr(response, "streaming", False):
+        data = b"".join(response.streaming_content)
+        if data[:2] == b"PK":  # XLSX: the cells, not the zipped XML
+            sheet = load_workbook(io.BytesIO(data)).active
+            return "\n".join(str(cell) for row in sheet.values for cell in row)
+        return data.decode()
+    return response.content.decode()
+
+
+def pages(outbox) -> list[str]:
+    return [
+        *urls(outbox),
+        f"{ARTICLE_LIST}?export=xlsx",
+        detail_url(outbox.klima),
+        f"{detail_url(outbox.strom)}?export=csv",
+        f"{detail_url(outbox.strom)}?status=bounced",
+    ]
+
+
+def test_without_reader_data_addresses_are_masked_everywhere(client, viewer, outbox):
+    for url in pages(outbox):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = body(response)
+        assert not [address for address in ADDRESSES if address in shown], url
+
+    detail = listing(client.get(detail_url(outbox.strom)).content.decode())
+    assert {row["E-Mail"] for row in detail} == {f"{n[0]}…@example.org" for n in ENERGIE}
+    [emil] = [row for row in detail if row["Status"] == "unzustellbar"]
+    assert emil["Letzter Fehler"].startswith("550 5.1.1 <e…@example.org>: Recipient address")
+    errors = table(client.get(QUEUE_URL).content.decode(), "table[data-queue-errors]")
+    assert {row["E-Mail"] for row in errors} == {
+        "b…@example.org",
+        "d…@example.org",
+        "e…@example.org",
+    }
+    assert REJECTED.replace("emil@", "e…@") in {row["Fehler"] for row in errors}
+
+
+def test_without_reader_data_no_search_or_sort_by_part_of_an_address(client, viewer, outbox):
+    results = detail_url(outbox.strom)
+    assert listing_rows(client, results, {"q": "anna"}) == []
+    assert listing_rows(client, results, {"q": "@example.org"}) == []
+    [found] = listing_rows(client, results, {"q": " Anna@Example.org "})
+    assert found["E-Mail"] == "a…@example.org"
+    # Sorted by address, the masked list would give the addresses' order away.
+    html = client.get(detail_url(outbox.strom)).content.decode()
+    assert "subscriber__email" not in html  # no sort link on the address column
+    by_status = [row["E-Mail"] for row in listing_rows(client, results, {"ordering": "status"})]
+    for ordering in ("-subscriber__email", "subscriber__email"):
+        asked = listing_rows(client, results, {"ordering": ordering})
+        assert [row["E-Mail"] for row in asked] == by_status  # the default order, not by address
+
+
+def test_with_reader_data_addresses_are_shown_and_searched(client, viewer, outbox):
+    viewer.user_permissions.add(Permission.objects.get(codename="export_reader_data"))
+    detail = listing(client.get(detail_url(outbox.strom)).content.decode())
+    assert sorted(row["E-Mail"] for row in detail) == sorted(ADDRESSES[:6])
+    [emil] = [row for row in detail if row["Status"] == "unzustellbar"]
+    assert emil["Letzter Fehler"].startswith("550 5.1.1 <emil@example.org>")
+    errors = table(client.get(QUEUE_URL).content.decode(), "table[data-queue-errors]")
+    assert "emil@example.org" in {row["E-Mail"] for row in errors}
+    assert REJECTED in {row["Fehler"] for row in errors}
+    results = detail_url(outbox.strom)
+    assert [row["E-Mail"] for row in listing_rows(client, results, {"q": "ann"})] == [
+        "anna@example.org"
+    ]
+    assert "ordering=-subscriber__email" in client.get(detail_url(outbox.strom)).content.decode()
+
+
+def listing_rows(client, url: str, query: dict[str, str]) -> list[dict[str, str]]:
+    """The listing's rows; none when the page shows no results table."""
+    html = client.get(url, query).content.decode()
+    if BeautifulSoup(html, "html.parser").select_one("#listing-results table.listing") is None:
+        assert "Leider" in html or "keine" in html.lower(), html[-2000:]
+        return []
+    return listing(html)

@@ -60,6 +60,12 @@ def bucket(s3_endpoint, settings, monkeypatch):
     client.delete_bucket(Bucket=BUCKET)
 
 
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (640, 480), "teal").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def keys(client) -> dict[str, int]:
     """Object keys in the bucket and their sizes."""
     return {o["Key"]: o["Size"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
@@ -73,10 +79,8 @@ def test_without_a_bucket_media_stay_on_disk(monkeypatch):
 
 @pytest.mark.django_db
 def test_an_uploaded_image_and_its_rendition_land_in_the_bucket(bucket):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (640, 480), "teal").save(buffer, "JPEG")
     image = get_image_model().objects.create(
-        title="Hafen", file=ImageFile(io.BytesIO(buffer.getvalue()), name="hafen.jpg")
+        title="Hafen", file=ImageFile(io.BytesIO(jpeg()), name="hafen.jpg")
     )
     rendition = image.get_rendition("fill-320x240")
     stored = keys(bucket)
@@ -117,3 +121,54 @@ def test_article_audio_is_synthesised_into_the_bucket(bucket, site_tree, setting
     assert head in {b"ID3", b"\xff\xfb"} or head[:2] in {b"\xff\xfb", b"\xff\xf3"}
     page = Client().get(article.url).content.decode()
     assert f"https://{CDN}/{audio.file.name}" in page
+
+
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+
+
+def public(client, key: str) -> bool:
+    """Whether the object's ACL lets anyone read it."""
+    grants = client.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
+    return any(g["Grantee"].get("URI") == ALL_USERS for g in grants)
+
+
+# None: our configuration (the bucket's policy or a CDN decides what is public); "public-read":
+# a bucket whose media are made public by object ACLs (AWS_DEFAULT_ACL) - documents stay private.
+@pytest.mark.parametrize("default_acl", [None, "public-read"])
+@pytest.mark.django_db
+def test_a_document_is_stored_private_and_streamed_by_the_document_view(
+    bucket, settings, default_acl
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    if default_acl:
+        default = settings.STORAGES["default"]
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**default, "OPTIONS": {**default["OPTIONS"], "default_acl": default_acl}},
+        }
+    content = b"Haushaltsplan 2027, Entwurf der Verwaltung.\n" * 20
+    doc = get_document_model().objects.create(
+        title="Haushalt",
+        file=ContentFile(content, name="haushalt.txt"),
+        collection=Collection.get_first_root_node(),
+    )
+    assert doc.file.name.startswith("documents/") and keys(bucket)[doc.file.name] == len(content)
+    assert not public(bucket, doc.file.name)
+    assert bucket.head_object(Bucket=BUCKET, Key=doc.file.name)["CacheControl"] == (
+        "private, no-store"
+    )
+
+    image = get_image_model().objects.create(
+        title="Hafen", file=ImageFile(io.BytesIO(jpeg()), name="hafen.jpg")
+    )
+    head = bucket.head_object(Bucket=BUCKET, Key=image.file.name)
+    assert head["CacheControl"] == "public, max-age=31536000"
+    assert public(bucket, image.file.name) is bool(default_acl)
+
+    response = Client().get(doc.url)
+    assert doc.url == f"/documents/{doc.pk}/haushalt.txt"
+    assert response.status_code == 200  # streamed here, not a redirect to the bucket or CDN
+    assert b"".join(response.streaming_content) == content

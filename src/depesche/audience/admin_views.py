@@ -38,6 +38,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permissions import policy_registry
 
+from depesche.audience.masking import email_masked
 from depesche.audience.models import (
     ConsentRecord,
     Subscriber,
@@ -111,12 +112,6 @@ def ledger_email(record: ConsentRecord) -> str:
     if record.erased_at:
         return str(_("gelöscht · %(hash)s…")) % {"hash": record.email[:16]}
     return record.email
-
-
-def email_masked(email: str) -> str:
-    """Enough to tell rows apart at a glance, not to read the address: "a…@example.org"."""
-    local, at, domain = email.partition("@")
-    return f"{local[:1]}…@{domain}" if at else "…"
 
 
 def ledger_email_masked(record: ConsentRecord) -> str:

@@ -6,9 +6,7 @@ from typing import Any
 
 from storages.backends.s3 import S3Storage
 
-# Files that must not be readable by their URL: documents of private collections are served
-# only through Wagtail's document view, which checks the collection's restriction.
-PRIVATE_PREFIXES = ("documents/",)
+from depesche.config.storage import PRIVATE_PREFIXES
 
 
 class MediaStorage(S3Storage):
@@ -16,6 +14,8 @@ class MediaStorage(S3Storage):
 
     def get_object_parameters(self, name: str) -> dict[str, Any]:
         params: dict[str, Any] = dict(super().get_object_parameters(name))
+        # Files that must not be readable by their URL: documents of private collections are
+        # served only through Wagtail's document view, which checks the collection's restriction.
         if name.startswith(PRIVATE_PREFIXES):
             params["ACL"] = "private"
             params["CacheControl"] = "private, no-store"

@@ -19,6 +19,9 @@ from depesche.config import env
 # Its own module: boto3 is imported only when a bucket is configured.
 MEDIA_STORAGE = "depesche.config.s3.MediaStorage"
 
+# Media never served as plain files: Wagtail's documents, whose collection may be private.
+PRIVATE_PREFIXES = ("documents/",)
+
 
 def media_storage() -> dict[str, Any]:
     """The entry for STORAGES["default"]."""

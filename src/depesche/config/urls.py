@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,6 +10,7 @@ from depesche.core.security import (
     RateLimitedFrontendLoginView,
     RateLimitedLoginView,
     RateLimitedPasswordResetView,
+    media_file,
     rate_limited_document_password,
     rate_limited_page_password,
 )
@@ -48,13 +48,10 @@ if settings.MAIL_CATCHER:
     ]
 
 if settings.SERVE_MEDIA:
-    # Not documents: those of a private collection are read only through Wagtail's document
-    # view (/documents/<id>/<name>), which asks for the collection's password or login.
-    urlpatterns += [
-        re_path(
-            r"^media/(?!documents/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
-        ),
-    ]
+    # Not documents (media_file refuses them): those of a private collection are read only
+    # through Wagtail's document view (/documents/<id>/<name>), which asks for the collection's
+    # password or login.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media_file)]
 
 if settings.ANYMAIL["WEBHOOK_SECRET"]:
     # The email service's tracking webhooks (bounces, complaints, unsubscribes).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import posixpath
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,17 +19,19 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import ngettext
+from django.views.static import serve
 from wagtail import views as wagtail_views
 from wagtail.admin.views.account import LoginView, PasswordResetView
 from wagtail.documents.views import serve as document_views
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
+from depesche.config.storage import PRIVATE_PREFIXES
 from depesche.core import ratelimit
 from depesche.core.net import client_ip, forwarded_client
 
@@ -267,3 +270,17 @@ def rate_limited_document_password(request: HttpRequest, restriction_id: int) ->
         lambda: document_views.authenticate_with_password(request, restriction_id),
         refuse,
     )
+
+
+def media_file(request: HttpRequest, path: str) -> HttpResponseBase:
+    """/media/<path> from MEDIA_ROOT (no bucket), except documents (config/storage.py).
+
+    The path is normalised first, as Django's `serve` does before it opens the file: otherwise
+    /media//documents/…, /media/./documents/… or /media/images/../documents/… would pass a
+    check on the raw path and still open a private document. Compared without case for
+    case-insensitive file systems.
+    """
+    name = posixpath.normpath(path).lstrip("/")
+    if (name + "/").lower().startswith(PRIVATE_PREFIXES):
+        raise Http404("Dokumente nur über /documents/")
+    return serve(request, name, document_root=str(settings.MEDIA_ROOT))

@@ -3,6 +3,11 @@
 Editors and operators look, never change: nothing here sends, retries or cancels (that is the
 workers' part and `depesche deliveries retry`). Only GET views are routed, there are no add,
 edit or delete URLs, and every view asks for `delivery.view_delivery` (superusers have it).
+
+Readers' addresses follow the readers' admin: without "Leserdaten exportieren"
+(`audience.export_reader_data`) they are masked ("a…@example.org"), in the errors too (mail
+servers echo them), not sortable, and found only by the whole address. The article export
+carries counts, no addresses.
 """
 
 from __future__ import annotations
@@ -39,8 +44,11 @@ from depesche.audience.admin_views import (
     berlin_text,
     can_view,
     csv_safe,
+    sees_reader_data,
 )
+from depesche.audience.masking import email_masked, emails_masked_in
 from depesche.audience.models import Subscriber, TagFollow
+from depesche.audience.services import email_normalise
 from depesche.delivery.admin_selectors import (
     STATUSES,
     article_delivery_summaries,
@@ -237,8 +245,16 @@ class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
     is_searchable = True
     search_fields = ["subscriber__email"]
     filterset_class = DeliveryFilterSet
-    default_ordering = "subscriber__email"
     verbose_name_plural = _("Zustellungen")
+
+    @cached_property
+    def reader_data(self) -> bool:
+        return sees_reader_data(self.request.user)
+
+    @property
+    def default_ordering(self) -> str:  # type: ignore[override]
+        # Sorted by address, the masked list would still give away the addresses' order.
+        return "subscriber__email" if self.reader_data else "status"
 
     @cached_property
     def article(self) -> ArticlePage:
@@ -250,14 +266,22 @@ class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
     def subscriber_links(self) -> bool:
         return can_view(self.request.user, Subscriber)
 
+    def email(self, delivery: Delivery) -> str:
+        address = delivery.subscriber.email
+        return address if self.reader_data else email_masked(address)
+
+    def error(self, text: str) -> str:
+        """Mail servers' answers often name the recipient ("550 <anna@example.org> …")."""
+        return text if self.reader_data else emails_masked_in(text)
+
     @cached_property
     def columns(self) -> list[Column]:
         return [
             TitleColumn(
                 "email",
                 label=_("E-Mail"),
-                accessor="subscriber.email",
-                sort_key="subscriber__email",
+                accessor=self.email,
+                sort_key="subscriber__email" if self.reader_data else None,
                 get_url=self.subscriber_url,
             ),
             Column("kind", label=_("Art"), accessor="get_kind_display", sort_key="kind"),
@@ -267,7 +291,8 @@ class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
             Column(
                 "last_error",
                 label=_("Letzter Fehler"),
-                accessor=lambda delivery: Truncator(delivery.last_error).chars(80),
+                # Masked before it is shortened: a cut address would no longer be recognised.
+                accessor=lambda delivery: Truncator(self.error(delivery.last_error)).chars(80),
             ),
             Column(
                 "sent_at",
@@ -314,6 +339,14 @@ class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
 
     def get_base_queryset(self) -> QuerySet[Delivery]:
         return deliveries_for_article(article_id=self.article.pk)
+
+    def search_queryset(self, queryset: QuerySet[Delivery]) -> QuerySet[Delivery]:
+        """By address; without "Leserdaten exportieren" only by the whole address."""
+        if not self.is_searching:
+            return queryset
+        if not self.reader_data:
+            return queryset.filter(subscriber__email=email_normalise(self.search_query))
+        return queryset.filter(subscriber__email__icontains=self.search_query)
 
     def order_queryset(self, queryset: QuerySet[Delivery]) -> QuerySet[Delivery]:
         return ordered(queryset, self.ordering or self.default_ordering, "pk")
@@ -380,14 +413,18 @@ class QueueView(DeliveryViewMixin, WagtailAdminTemplateMixin, TemplateView):
             }
             for queue in overview.kinds
         ]
+        full = sees_reader_data(self.request.user)
         context["errors"] = [
             {
                 "url": article_deliveries_url(delivery.article_id),
                 "article": delivery.article_title,  # type: ignore[attr-defined]
-                "email": delivery.subscriber.email,
+                "email": (
+                    delivery.subscriber.email if full else email_masked(delivery.subscriber.email)
+                ),
                 "status": delivery.get_status_display(),
                 "attempts": delivery.attempts,
-                "error": delivery.last_error,
+                # Mail servers' answers often name the recipient.
+                "error": delivery.last_error if full else emails_masked_in(delivery.last_error),
                 "next_attempt": (
                     berlin_text(delivery.next_attempt_at)
                     if delivery.status == Delivery.Status.PENDING
