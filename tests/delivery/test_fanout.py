@@ -204,7 +204,8 @@ def test_fanout_is_one_statement_whatever_the_number_of_followers(
     assert written == followers == Delivery.objects.count()
     inserts = [q["sql"] for q in queries if q["sql"].startswith("\n        INSERT INTO")]
     assert len(inserts) == 1, "one INSERT … SELECT, not one per follower"
-    assert len(queries) <= 16  # the same for 3 and 40 followers: no per-follower query
+    # The same for 3 and 40 followers: no per-follower query (one gate check per slice).
+    assert len(queries) <= 17
     assert deliveries_enqueue_for_article(article_id=article.pk) == 0  # idempotent
     assert callbacks  # the publish did schedule the task
 

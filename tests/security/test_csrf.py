@@ -22,7 +22,7 @@ from taggit.models import Tag
 
 from depesche.audience import emails
 from depesche.audience.models import Subscriber
-from tests.factories import follower
+from tests.factories import follower, publish_article
 
 # Views that accept a POST without a CSRF token, by URL name (namespace:name) or module.
 EXEMPT_NAMES = {
@@ -239,7 +239,8 @@ def test_email_service_webhook_needs_its_basic_auth_secret(db):
 def test_sign_up_forms_on_cached_pages_are_protected_by_origin(site_tree, url):
     """The dialog and [+] sign-up carry no token (their pages are cached for everyone): a POST
     passes only when the browser says it comes from this site, or with a valid token."""
-    Tag.objects.create(name="Energie", slug="energie")
+    # A tag readers can see: one of a published article (a drafts-only tag answers 404).
+    publish_article(site_tree.sections["Politik"], tags=["Energie"])
     data = {"email": "leserin@example.org", "consent": "on"}
 
     def post(**headers):

@@ -164,6 +164,11 @@ def article_page(w: World) -> str:
     return _get(w.article.url)
 
 
+def follow(w: World) -> str:
+    # The [+] of a tag only the restricted article uses answers as an unknown tag's does.
+    return _get("/abo/folgen/zollgeheimnis/anmelden/")
+
+
 def api_list(w: World) -> str:
     return _get("/api/articles/")
 
@@ -245,6 +250,7 @@ CHANNELS = [
     (secret_tag_page, HEADLINE),
     (related, HEADLINE),
     (article_page, SENTENCE),
+    (follow, SECRET_TAG),
     (api_list, HEADLINE),
     (api_detail, SENTENCE),
     (api_tags, SECRET_TAG),
@@ -296,3 +302,62 @@ def test_no_app_but_newsroom_reads_pages_by_live_alone():
             if call and node.func.attr == "live":  # type: ignore[attr-defined]
                 found.append(f"{relative}:{node.lineno}")
     assert found == []
+
+
+def test_a_wochenrueckblick_built_before_the_restriction_leaves_its_topic_out(world):
+    # Built while the article was public, its topic's summary may quote it: once restricted,
+    # neither the mail nor the podcast may carry that topic.
+    lift(world.article, world.capture)
+    seen_public = digest(world)
+    assert HEADLINE in seen_public
+
+    from depesche.digest.models import Digest
+
+    Episode.objects.all().delete()
+    built = Digest.objects.get()
+    topic = next(t for t in built.topics.all() if world.article in t.articles.all())
+    restrict(world.article, world.capture)
+    from email import message_from_bytes
+    from email.policy import default
+
+    from depesche.delivery.rendering import Recipient
+    from depesche.digest.mailing import prepared_digest
+    from depesche.digest.publishing import podcast_script
+
+    reader = Recipient(1, "woche@example.org", "", "", "0" * 32, 0)
+    mail = message_from_bytes(prepared_digest(built.pk).render(reader), policy=default)
+    text = "".join(part.get_content() for part in mail.walk() if not part.is_multipart())
+    assert "Offene Zollpläne" in text  # the neighbour's topic is still there
+    assert topic.headline not in text and SENTENCE not in text
+    script = " ".join(f"{segment.title} {segment.text}" for segment in podcast_script(built, "X"))
+    assert "Offene Zollpläne" in script
+    assert topic.headline not in script
+    assert SENTENCE not in script
+
+
+def test_deleting_a_restricted_article_or_section_works(world, site_tree):
+    section = site_tree.sections["Wirtschaft"]
+    with world.capture(execute=True):
+        world.article.delete()
+        PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.LOGIN)
+    with world.capture(execute=True):
+        section.delete()
+    assert not PageViewRestriction.objects.exists()
+
+
+def test_a_fan_out_restricted_half_way_writes_no_more_rows(world):
+    from depesche.audience.models import Subscriber
+    from depesche.delivery.models import ArticleAlert, Delivery
+    from depesche.delivery.services import _fanout_slice
+
+    lift(world.article, world.capture)  # the fan-out ran in full: start it again half-way
+    Delivery.objects.filter(article=world.article).delete()
+    last = Subscriber.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    ArticleAlert.objects.filter(article=world.article).update(
+        first_id=0, covered_to=0, last_id=last, finished_at=None
+    )
+    PageViewRestriction.objects.create(  # no hooks run: the slice asks the gate itself
+        page=world.article, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert _fanout_slice(world.article.pk) is None
+    assert not Delivery.objects.filter(article=world.article).exists()

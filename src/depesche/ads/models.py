@@ -17,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.images.models import Image
 
 from depesche.newsroom.models import ArticlePage, SectionPage
+from depesche.newsroom.selectors import article_is_public
 
 _URL = URLValidator(schemes=["http", "https"])
 
@@ -175,18 +176,22 @@ class Campaign(models.Model):
     def is_external(self) -> bool:
         return bool(self.target_url)
 
+    def _article_public(self) -> bool:
+        # Through the newsroom's gate: an ad never links (and names the slug of) a sponsored
+        # article behind a password or login.
+        article = self.sponsored_article
+        return article is not None and article.live and article_is_public(article_id=article.pk)
+
     def has_target(self) -> bool:
         """Whether a click can go anywhere (without computing URLs)."""
-        article = self.sponsored_article
-        return bool(self.target_url) or (article is not None and article.live)
+        return bool(self.target_url) or self._article_public()
 
     def target(self) -> str:
-        """The external URL, or the live sponsored article's URL; empty when there is none."""
+        """The external URL, or the public sponsored article's URL; empty when there is none."""
         if self.target_url:
             return self.target_url
-        article = self.sponsored_article
-        if article is not None and article.live:
-            return article.url or ""
+        if self._article_public():
+            return self.sponsored_article.url or ""  # type: ignore[union-attr]
         return ""
 
     def clean(self) -> None:

@@ -4,9 +4,9 @@ Every token carries the reader's random `public_id`, never the sequential pk (a 
 tells how many readers there are and invites guessing).
 
 - Preference links ("prefs") and the reader cookie ("reader") carry [public_id, token_version]
-  and expire after READER_TOKEN_MAX_AGE (30 days; every mail brings a new link). "Forget this
-  device" raises token_version, which revokes the cookie on every browser and every preference
-  link minted before; erasure deletes the reader, which revokes everything.
+  and expire after settings.READER_COOKIE_MAX_AGE (30 days; every mail brings a new link).
+  "Forget this device" raises token_version, which revokes the cookie on every browser and
+  every preference link minted before; erasure deletes the reader, which revokes everything.
 - One-click unsubscribe links carry {"p": public_id, "l": list} and never expire, and
   "forget this device" leaves them alone: a mail from last year must still unsubscribe.
   Links minted before public_id existed carried {"s": pk}; they are still read, for
@@ -16,14 +16,12 @@ tells how many readers there are and invites guessing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 
 from depesche.audience.models import Subscriber
 from depesche.core.tokens import TokenInvalid, make_token, read_token
 
-READER_TOKEN_MAX_AGE = timedelta(days=30)
 PREFS = "prefs"
 READER = "reader"
 UNSUBSCRIBE = "unsubscribe"

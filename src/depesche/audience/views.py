@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from depesche.core import ratelimit
 from depesche.core.csrf import csrf_origin_protect
 from depesche.core.net import client_ip, user_agent
 from depesche.core.tokens import TokenExpired, TokenInvalid, read_token
+from depesche.newsroom.selectors import tag_public
 
 
 def _visit(request: HttpRequest, source: str) -> services.Visit:
@@ -173,10 +174,18 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def _public_tag(slug: str) -> Tag:
+    # A tag only drafts or restricted articles use answers as an unknown one (the gate).
+    tag = tag_public(slug=slug)
+    if tag is None:
+        raise Http404("unknown tag")
+    return tag
+
+
 @require_POST
 def follow(request: HttpRequest, slug: str) -> HttpResponse:
     """[+] for a recognised reader: one POST (with CSRF) follows the tag."""
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = _public_tag(slug)
     reader = reader_from_request(request)
     signup_url = reverse("audience:follow-signup", args=[tag.slug])
     if reader is None:
@@ -200,7 +209,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_signup(request: HttpRequest, slug: str) -> HttpResponse:
     """[+] for a reader we do not know: email and consent, then a double opt-in mail."""
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = _public_tag(slug)
     return _signup_page(
         request,
         FollowSignupForm,

@@ -11,6 +11,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
 from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.restrictions import deleted_with_page
 from depesche.newsroom.selectors import article_ids_under
 
 
@@ -30,6 +31,8 @@ def on_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs
     from depesche.audio.services import article_audio_withdraw
     from depesche.audio.tasks import article_audio_task
 
+    if deleted_with_page(**kwargs):
+        return
     ids = article_ids_under(page=instance.page)
     if kwargs.get("signal") is post_save:
         transaction.on_commit(lambda: article_audio_withdraw(article_ids=ids))

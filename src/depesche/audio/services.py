@@ -14,7 +14,7 @@ from depesche.audio.models import ArticleAudio
 from depesche.audio.script import Segment
 from depesche.audio.synthesis import Progress, synthesize
 from depesche.newsroom.models import ArticlePage
-from depesche.newsroom.selectors import article_public, articles_public
+from depesche.newsroom.selectors import article_is_public, article_public, articles_public
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,11 @@ def article_audio_build(
         return audio
     old_name = audio.file.name if audio.file else ""
     with transaction.atomic():
+        # Restricted or taken down while we spoke (its row withdrawn): no MP3 comes back.
+        row = ArticleAudio.objects.select_for_update().filter(pk=audio.pk)
+        if not row.exists() or not article_is_public(article_id=article_id):
+            article_audio_withdraw(article_ids=[article_id])
+            return None
         audio.file.save(
             f"article-{article.pk}-{fingerprint[:12]}.mp3", ContentFile(result.mp3), save=False
         )

@@ -14,6 +14,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.restrictions import deleted_with_page
 from depesche.newsroom.selectors import article_ids_under
 
 
@@ -47,6 +48,8 @@ def on_restriction_deleted(sender: type, instance: PageViewRestriction, **kwargs
     # and never writes a reader's row twice); older ones are news to nobody.
     from depesche.delivery.tasks import alerts_fanout_task
 
+    if deleted_with_page(**kwargs):
+        return
     since = timezone.now() - timedelta(hours=settings.ALERT_MAX_AGE_HOURS)
     ids = article_ids_under(page=instance.page, published_since=since)
 

@@ -542,6 +542,9 @@ def _dispatch(
         by_message.setdefault(row.key, (message, []))[1].append((row.delivery_id, recipient))
     if len(unprepared):
         record(unprepared, outbox.model)
+        # Prepared again when these rows are due again: an editor's correction may cure it.
+        for key in {row.key for row in rows if isinstance(prepared[row.key], str)}:
+            del prepared[key]
     size = BATCH_SIZE if pool.field else SMTP_JOB
     queued = 0
     for message, readers in by_message.values():

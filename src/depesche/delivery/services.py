@@ -14,7 +14,7 @@ from taggit.models import Tag
 from depesche.audience.models import Subscriber, Subscription, TagFollow
 from depesche.delivery.models import ArticleAlert, Delivery, DigestMail
 from depesche.newsroom.models import ArticlePageTag
-from depesche.newsroom.selectors import article_public
+from depesche.newsroom.selectors import article_is_public, article_public
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,10 @@ def _fanout_slice(article_id: int) -> int | None:
         # The row lock serialises concurrent runs (PostgreSQL); SQLite's writer lock does.
         alert = ArticleAlert.objects.select_for_update().filter(article_id=article_id).first()
         if alert is None or alert.finished_at is not None:
+            return None
+        if not article_is_public(article_id=article_id):
+            # Taken down or restricted while fanning out: no more rows. The alert stays
+            # unfinished, so lifting the restriction (which enqueues the fan-out) resumes it.
             return None
         done = alert.covered_to - alert.first_id
         size = min(FANOUT_SLICE, max(FANOUT_FIRST_SLICE, 2 * done))

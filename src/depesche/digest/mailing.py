@@ -10,7 +10,7 @@ from django.urls import reverse
 from depesche.core.timefmt import format_date
 from depesche.delivery.rendering import PreparedDigest
 from depesche.digest.models import Digest
-from depesche.newsroom.selectors import article_ids_public
+from depesche.digest.selectors import topics_to_publish
 from depesche.podcast.models import Episode
 
 
@@ -26,10 +26,6 @@ def period_text(digest: Digest) -> str:
 
 def prepared_digest(digest_id: int) -> PreparedDigest:
     digest = Digest.objects.get(pk=digest_id)
-    rows = list(digest.topics.order_by("sort_order").prefetch_related("articles"))
-    # Through the newsroom's gate: an article taken down or restricted since the build is
-    # linked nowhere.
-    public = article_ids_public([a.pk for topic in rows for a in topic.articles.all()])
     topics = [
         {
             "headline": topic.headline,
@@ -41,10 +37,9 @@ def prepared_digest(digest_id: int) -> PreparedDigest:
                     key=lambda a: a.first_published_at or digest.period_start,
                     reverse=True,
                 )
-                if article.pk in public
             ],
         }
-        for topic in rows
+        for topic in topics_to_publish(digest=digest)
     ]
     episode = Episode.objects.filter(source_key=episode_key(digest)).first()
     listen_url = settings.BASE_URL + (

@@ -17,6 +17,7 @@ from depesche.audio.synthesis import synthesize
 from depesche.delivery.services import digest_mails_enqueue
 from depesche.digest.mailing import episode_key, period_text
 from depesche.digest.models import Digest
+from depesche.digest.selectors import topics_to_publish
 from depesche.podcast.models import Episode
 from depesche.podcast.services import episode_publish
 
@@ -24,8 +25,9 @@ logger = logging.getLogger(__name__)
 
 
 def podcast_script(digest: Digest, site_name: str) -> list[Segment]:
-    """Greeting with the date range, one segment per topic, closing."""
-    topics = list(digest.topics.order_by("sort_order"))
+    """Greeting with the date range, one segment per topic, closing. Only topics whose
+    articles are all still public (digest.selectors.topics_to_publish)."""
+    topics = topics_to_publish(digest=digest)
     period = period_text(digest).replace(" – ", " bis ")
     greeting = Segment(
         "Begrüßung",
@@ -50,7 +52,7 @@ def digest_podcast_make(
             progress(f"Podcast: {done}/{total} Sätze gesprochen")
 
     result = synthesize(podcast_script(digest, site_name), on_progress=on_progress)
-    topics = list(digest.topics.order_by("sort_order").values_list("headline", flat=True))
+    topics = [topic.headline for topic in topics_to_publish(digest=digest)]
     return episode_publish(
         title=f"Wochenrückblick {period_text(digest)}",
         description="Die Themen: " + "; ".join(topics) + ".",

@@ -10,7 +10,7 @@ from depesche.digest.grouping import ArticleDoc
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
 from depesche.digest.weeks import BERLIN
 from depesche.newsroom.models import ArticlePage
-from depesche.newsroom.selectors import articles_public, public_q
+from depesche.newsroom.selectors import article_ids_public, articles_public, public_q
 
 
 def articles_published(*, start: datetime, end: datetime) -> QuerySet[ArticlePage]:
@@ -67,3 +67,13 @@ def article_choices(*, digest: Digest) -> QuerySet[ArticlePage]:
     if chosen:
         query |= Q(pk__in=chosen)
     return ArticlePage.objects.filter(query).order_by("-first_published_at")
+
+
+def topics_to_publish(*, digest: Digest) -> list[DigestTopic]:
+    """The digest's topics in order, without any topic naming an article that is no longer
+    public (taken down or restricted since the build: the newsroom's gate): its headline and
+    summary may quote that article, so neither the mail nor the podcast may carry it.
+    Two queries."""
+    topics = list(digest.topics.order_by("sort_order").prefetch_related("articles"))
+    public = article_ids_public([a.pk for topic in topics for a in topic.articles.all()])
+    return [t for t in topics if all(a.pk in public for a in t.articles.all())]

@@ -95,11 +95,19 @@ def urls_for_page(page: Any) -> list[str]:
 def urls_for_subtree(page: Any) -> list[str]:
     """The public URLs showing `page` or any live page below it (a restriction set on a
     section covers its articles): each page's own URL, plus home, section and tag pages."""
+    from django.urls import reverse
+    from taggit.models import Tag
     from wagtail.models import Page
 
     urls = set(urls_for_page(page))
     below = Page.objects.live().descendant_of(page)
     urls.update(url for child in below.iterator() if (url := child.get_full_url()))
+    # The tag pages listing any of those articles (one query for all of them).
+    slugs = Tag.objects.filter(
+        newsroom_articlepagetag_items__content_object__path__startswith=page.path
+    ).values_list("slug", flat=True)
+    base = settings.BASE_URL.rstrip("/")
+    urls.update(base + reverse("tag", args=[slug]) for slug in slugs.distinct())
     return sorted(urls)
 
 

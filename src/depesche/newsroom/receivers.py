@@ -11,6 +11,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from depesche.newsroom.models import ArticlePage, tag_dates_sync
+from depesche.newsroom.restrictions import deleted_with_page
 
 
 def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
@@ -51,6 +52,8 @@ def on_page_changed(sender: type, instance: Page, **kwargs: Any) -> None:
 def on_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
     # Setting or lifting a password, login or group restriction (Wagtail's privacy dialog or
     # code) changes what readers may see as a publish does; Wagtail sends no page signal.
+    if deleted_with_page(**kwargs):
+        return
     on_page_changed(sender, instance.page, restriction=True)
 
 

@@ -107,7 +107,11 @@ def tags_public() -> QuerySet[Tag]:
 
 
 def tag_public(*, slug: str) -> Tag | None:
-    return tags_public().filter(slug=slug).first()
+    """The tag if a reader may see it. One query: the tag by its slug, then whether one of its
+    taggings (index newsroom_tag_newest) is of a public article; the cost does not grow with
+    the archive."""
+    used = _public_taggings().filter(tag=OuterRef("pk"))
+    return Tag.objects.filter(Exists(used), slug=slug).first()
 
 
 def article_ids_under(*, page: Page, published_since: datetime | None = None) -> list[int]:
