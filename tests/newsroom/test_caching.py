@@ -309,3 +309,31 @@ def test_restricting_a_section_purges_its_articles_too(
     assert "Im Ressort" not in client.get("/").content.decode()
     assert client.get(article.url).status_code == 302  # to the login
     assert {article.url, politik.url, "/"} <= {path for _, path in proxy}
+
+
+def test_the_admins_privacy_dialog_takes_effect_at_once(
+    client, site_tree, published, admin_user, django_capture_on_commit_callbacks
+):
+    # Wagtail's own dialog (Page → Datenschutz), as an editor uses it: set, then lift.
+    from django.test import Client
+    from wagtail.models import PageViewRestriction
+
+    article = published(title="Per Dialog geschützt", tags=["Energie"])
+    pages = ["/", site_tree.sections["Politik"].url, "/thema/energie/"]
+    for url in pages:
+        assert "Per Dialog geschützt" in client.get(url).content.decode()
+    editor = Client()
+    editor.force_login(admin_user)
+    dialog = f"/admin/pages/{article.pk}/privacy/"
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = editor.post(dialog, {"restriction_type": "password", "password": "geheim1"})
+    assert answer.status_code == 200
+    assert PageViewRestriction.objects.filter(page=article).exists()
+    for url in pages:
+        assert "Per Dialog geschützt" not in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(dialog, {"restriction_type": "none"})
+    assert not PageViewRestriction.objects.exists()
+    for url in pages:
+        assert "Per Dialog geschützt" in client.get(url).content.decode()
