@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
-    CharField,
+    BooleanField,
     Count,
     DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
     Max,
     OuterRef,
     Q,
@@ -46,20 +47,47 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a window's start when the tag is sm
 # nothing else: `.live()` alone would include restricted pages.
 
 
+# Wagtail's tree paths (treebeard) grow by 4 characters a level: a page's ancestors are the
+# prefixes of its path of length 4, 8, 12 … Articles sit at depth 4 (root, home, section,
+# article: the page types allow no deeper page); two more levels are checked for headroom.
+_MAX_DEPTH = 6
+
+
+class _Unrestricted(Func):
+    """TRUE for a page (given by its path column) that no view restriction covers: NOT EXISTS
+    a restriction whose page's path is the page's own or an ancestor's (a prefix of its path).
+
+    Written as one SQL template, because the same built from ORM subqueries costs Django about
+    2.5 ms to compile on every use. The subquery is driven from the restrictions table (usually
+    empty), each restricted page's path read by its id: joined the other way round (`path LIKE
+    restricted.path || '%'`, or a join on the page), SQLite would, after ANALYZE (which keeps
+    no statistics for an empty table), scan every page for every row."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, path: F) -> None:
+        super().__init__(path)
+
+    @cached_property
+    def template(self) -> str:  # type: ignore[override]
+        restriction = PageViewRestriction._meta.db_table
+        page = Page._meta.db_table
+        prefixes = ", ".join(
+            f"SUBSTR(%(expressions)s, 1, {Page.steplen * level})"
+            for level in range(1, _MAX_DEPTH + 1)
+        )
+        return (
+            f'NOT EXISTS (SELECT 1 FROM "{restriction}" r WHERE '
+            f'(SELECT p."path" FROM "{page}" p WHERE p."id" = r."page_id") IN ({prefixes}))'
+        )
+
+
 def public_q(*, prefix: str = "") -> Q:
     """A filter for pages outside every view restriction; `prefix` reaches the page through a
-    relation (e.g. "content_object__" from a tagging).
-
-    A correlated NOT EXISTS rather than a list of paths read first: no query of its own, so a
-    list page costs the same number of queries, and with no restriction (the usual case) the
-    database answers it from an empty table."""
-    outer = ExpressionWrapper(OuterRef(f"{prefix}path"), output_field=CharField())
-    restricted = (
-        PageViewRestriction.objects.annotate(outer_path=outer)
-        .filter(outer_path__startswith=F("page__path"))
-        .values("pk")
-    )
-    return ~Q(Exists(restricted))
+    relation (e.g. "content_object__" from a tagging). No query of its own: a list page costs
+    the same number of queries as without the gate."""
+    return Q(_Unrestricted(F(f"{prefix}path")))
 
 
 def articles_public() -> QuerySet[ArticlePage]:
