@@ -58,3 +58,18 @@ def smtp(settings):
     yield start
     for controller in controllers:
         controller.stop()
+
+
+@pytest.fixture
+def our_log_lines(caplog):
+    """Every captured record but the test SMTP server's own (aiosmtpd logs the commands it
+    receives), formatted with tracebacks: what Depesche itself wrote to the log."""
+
+    def lines() -> str:
+        return "\n".join(
+            caplog.handler.format(record)
+            for record in caplog.records
+            if not record.name.startswith("mail.log")
+        )
+
+    return lines

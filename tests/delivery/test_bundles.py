@@ -385,7 +385,7 @@ def test_a_bundle_that_cannot_be_built_fails_alone(
 
 
 def test_refused_addresses_are_masked_in_the_bundle_log(
-    site_tree, smtp, caplog, django_capture_on_commit_callbacks
+    site_tree, smtp, caplog, our_log_lines, django_capture_on_commit_callbacks
 ):
     smtp(permanent={"anna.berg@example.org"})
     follower("anna.berg@example.org", "Energie")
@@ -396,18 +396,8 @@ def test_refused_addresses_are_masked_in_the_bundle_log(
     assert bundles_work_once(now=berlin(2025, 6, 10, 7, 0)) == 0
 
     assert statuses() == {("anna.berg@example.org", "Eins"): "bounced"}
-    logged = our_log_lines(caplog)
+    logged = our_log_lines()
     assert "550 5.1.1 <a***@example.org>: Recipient address rejected" in logged
     assert "anna.berg@" not in logged
     row = Delivery.objects.get()
     assert "anna.berg@" not in row.last_error
-
-
-def our_log_lines(caplog) -> str:
-    """Every record but the test SMTP server's own (aiosmtpd logs the commands it receives),
-    formatted with tracebacks."""
-    return "\n".join(
-        caplog.handler.format(record)
-        for record in caplog.records
-        if not record.name.startswith("mail.log")
-    )

@@ -296,7 +296,7 @@ def test_a_message_that_cannot_be_built_fails_alone(
 
 
 def test_refused_addresses_are_masked_in_logs_and_stored_errors(
-    site_tree, smtp, caplog, django_capture_on_commit_callbacks
+    site_tree, smtp, caplog, our_log_lines, django_capture_on_commit_callbacks
 ):
     smtp(permanent={"anna.berg@example.org"}, temporary={"bernd@example.org"})
     follower("anna.berg@example.org", "Energie")
@@ -312,15 +312,5 @@ def test_refused_addresses_are_masked_in_logs_and_stored_errors(
         "550 5.1.1 <a***@example.org>: Recipient address rejected: mailbox unavailable"
     )
     assert errors["bernd@example.org"] == "451 4.3.0 <b***@example.org>: try again later"
-    logged = our_log_lines(caplog)
+    logged = our_log_lines()
     assert "anna.berg@" not in logged and "bernd@" not in logged
-
-
-def our_log_lines(caplog) -> str:
-    """Every record but the test SMTP server's own (aiosmtpd logs the commands it receives),
-    formatted with tracebacks."""
-    return "\n".join(
-        caplog.handler.format(record)
-        for record in caplog.records
-        if not record.name.startswith("mail.log")
-    )
