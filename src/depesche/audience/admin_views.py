@@ -205,6 +205,18 @@ def masked_column(column: Column, accessor: Any) -> Column:
     return masked
 
 
+def columns_without_reader_data(
+    columns: list[Column], email: Any, hidden: tuple[str, ...] = ()
+) -> list[Column]:
+    """`columns` for a user without "Leserdaten exportieren": the address column shows
+    `email(row)` (masked), the `hidden` personal columns are left out."""
+    return [
+        masked_column(column, email) if column.name == "email" else column
+        for column in columns
+        if column.name not in hidden
+    ]
+
+
 # --- consent ledger -----------------------------------------------------------------------------
 
 
@@ -310,11 +322,7 @@ class ConsentRecordIndexView(IndexView):
         columns: list[Column] = super().columns
         if self.reader_data:
             return columns
-        return [
-            masked_column(column, ledger_email_masked) if column.name == "email" else column
-            for column in columns
-            if column.name not in PERSONAL_LEDGER_COLUMNS
-        ]
+        return columns_without_reader_data(columns, ledger_email_masked, PERSONAL_LEDGER_COLUMNS)
 
     def search_queryset(self, queryset: QuerySet[ConsentRecord]) -> QuerySet[ConsentRecord]:
         """By address; erased rows are found again by the salted hash of the address.
@@ -500,12 +508,7 @@ class SubscriberIndexView(IndexView):
         columns: list[Column] = super().columns
         if self.reader_data:
             return columns
-        return [
-            masked_column(column, lambda subscriber: email_masked(subscriber.email))
-            if column.name == "email"
-            else column
-            for column in columns
-        ]
+        return columns_without_reader_data(columns, lambda row: email_masked(row.email))
 
     def get_base_queryset(self) -> QuerySet[Subscriber]:
         return subscribers_for_admin()
