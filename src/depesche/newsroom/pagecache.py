@@ -84,18 +84,20 @@ def urls_for_page(page: Any) -> list[str]:
         parent = specific.get_parent()
         if parent is not None:
             urls.append(parent.get_full_url())
-        from django.urls import reverse
-
-        base = settings.BASE_URL.rstrip("/")
-        for slug in specific.tags.values_list("slug", flat=True):
-            urls.append(base + reverse("tag", args=[slug]))
+        urls.extend(_tag_urls(specific.tags.values_list("slug", flat=True)))
     return [url for url in urls if url]
+
+
+def _tag_urls(slugs: Iterable[str]) -> list[str]:
+    from django.urls import reverse
+
+    base = settings.BASE_URL.rstrip("/")
+    return [base + reverse("tag", args=[slug]) for slug in slugs]
 
 
 def urls_for_subtree(page: Any) -> list[str]:
     """The public URLs showing `page` or any live page below it (a restriction set on a
     section covers its articles): each page's own URL, plus home, section and tag pages."""
-    from django.urls import reverse
     from taggit.models import Tag
     from wagtail.models import Page
 
@@ -106,8 +108,7 @@ def urls_for_subtree(page: Any) -> list[str]:
     slugs = Tag.objects.filter(
         newsroom_articlepagetag_items__content_object__path__startswith=page.path
     ).values_list("slug", flat=True)
-    base = settings.BASE_URL.rstrip("/")
-    urls.update(base + reverse("tag", args=[slug]) for slug in slugs.distinct())
+    urls.update(_tag_urls(slugs.distinct()))
     return sorted(urls)
 
 
