@@ -58,7 +58,7 @@ class _Unrestricted(Func):
     a restriction whose page's path is the page's own or an ancestor's (a prefix of its path).
 
     Written as one SQL template, because the same built from ORM subqueries costs Django about
-    2.5 ms to compile on every use. The subquery is driven from the restrictions table (usually
+    2.7 ms to compile on every use. The subquery is driven from the restrictions table (usually
     empty), each restricted page's path read by its id: joined the other way round (`path LIKE
     restricted.path || '%'`, or a join on the page), SQLite would, after ANALYZE (which keeps
     no statistics for an empty table), scan every page for every row."""
