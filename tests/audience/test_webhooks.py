@@ -17,12 +17,12 @@ from django.test import override_settings
 from django.urls import clear_url_caches
 from taggit.models import Tag
 
+from depesche.alerts.models import Delivery
 from depesche.audience import tasks
 from depesche.audience.models import ConsentRecord, Subscriber, Subscription, SuppressedAddress
 from depesche.audience.services import subscriber_suppress
 from depesche.audience.texts import ShownTexts, shown_texts
 from depesche.config import urls
-from depesche.delivery.models import Delivery
 from tests.audience.test_services import confirmed, ledger, signup
 from tests.factories import publish_article
 

@@ -28,9 +28,11 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
+from depesche.alerts.models import Delivery
 from depesche.audience.models import Subscriber, TagFollow
-from depesche.delivery.models import Delivery
-from depesche.delivery.sending import UNRECORDED_MAX, release_stale_claims, send_due
+from depesche.delivery.outbox import release_stale_claims
+from depesche.delivery.pool import UNRECORDED_MAX
+from depesche.delivery.sending import send_due
 from tests.factories import publish_article
 
 ROOT = Path(__file__).resolve().parents[2]

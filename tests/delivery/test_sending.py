@@ -16,10 +16,11 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from depesche.alerts.models import Delivery
+from depesche.alerts.rendering import message_id
 from depesche.audience.models import Subscriber, TagFollow
-from depesche.delivery.models import Delivery
-from depesche.delivery.rendering import message_id
-from depesche.delivery.sending import release_stale_claims, send_due
+from depesche.delivery.outbox import release_stale_claims
+from depesche.delivery.sending import send_due
 from tests.factories import follower, publish_article
 
 

@@ -13,10 +13,11 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from depesche.alerts.models import Delivery
+from depesche.alerts.rendering import message_id
 from depesche.config.email import email_settings, service_name
-from depesche.delivery.models import Delivery
-from depesche.delivery.rendering import message_id
-from depesche.delivery.sending import BATCH_SIZE, send_due
+from depesche.delivery.sending import send_due
+from depesche.delivery.transports import BATCH_SIZE
 from tests.factories import follower, publish_article
 
 

@@ -11,10 +11,10 @@ from django.test import Client
 
 from depesche.audience.models import Subscriber, Subscription
 from depesche.audio.errors import SynthesisError
-from depesche.delivery.models import DigestMail
-from depesche.delivery.sending import DIGESTS, send_due
+from depesche.delivery.sending import send_due
 from depesche.digest import publishing
-from depesche.digest.models import Digest
+from depesche.digest.mailing import DIGEST_MAILS
+from depesche.digest.models import Digest, DigestMail
 from depesche.digest.services import digest_approve, digest_build
 from depesche.podcast.models import Episode
 from tests.digest.test_services import AFTER
@@ -60,7 +60,7 @@ def test_approval_publishes_the_episode_and_mails_every_active_subscriber_once(
     assert "Willkommen zum Wochenrückblick" in episode.transcript_vtt
     assert "Podcast veröffentlicht" in digest.build_log
 
-    assert send_due(outbox=DIGESTS) == 2
+    assert send_due(kind=DIGEST_MAILS) == 2
     mails = smtp_mails.wait(2)
     assert sorted(m.to for m in mails) == ["eins@example.org", "zwei@example.org"]
     mail = mails[0]
@@ -71,7 +71,7 @@ def test_approval_publishes_the_episode_and_mails_every_active_subscriber_once(
     assert f"/podcast/{episode.slug}/" in body
     assert "@@DEPESCHE" not in body + mail.body("html")
     assert set(DigestMail.objects.values_list("status", flat=True)) == {"sent"}
-    assert send_due(outbox=DIGESTS) == 0  # exactly once
+    assert send_due(kind=DIGEST_MAILS) == 0  # exactly once
     assert len(smtp_mails.all()) == 2
 
     # The one-click link in the header ends the Wochenrückblick, nothing else.
@@ -96,14 +96,14 @@ def test_a_failed_synthesis_keeps_the_email_and_can_be_retried(
     assert not Episode.objects.exists()
     assert "Podcast fehlgeschlagen: espeak-ng: not found" in digest.build_log
     assert DigestMail.objects.count() == 2  # the email goes out anyway
-    assert send_due(outbox=DIGESTS) == 2
+    assert send_due(kind=DIGEST_MAILS) == 2
     assert "/podcast/" in smtp_mails.wait(2)[0].body()
 
     monkeypatch.undo()
     call_command("digest", "publish", "--week", WEEK)
     assert Episode.objects.filter(source_key=f"digest:{WEEK}").exists()
     assert DigestMail.objects.count() == 2  # nobody is mailed twice
-    assert send_due(outbox=DIGESTS) == 0
+    assert send_due(kind=DIGEST_MAILS) == 0
 
 
 def test_publish_command_errors(week_articles):

@@ -22,10 +22,11 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from depesche.alerts.bundles import bundles_work_once
 from depesche.audio.models import ArticleAudio
 from depesche.audio.services import article_audio_build
-from depesche.delivery.bundles import bundles_work_once
-from depesche.delivery.sending import DIGESTS, send_due
+from depesche.delivery.sending import send_due
+from depesche.digest.mailing import DIGEST_MAILS
 from depesche.digest.services import digest_approve, digest_build
 from depesche.digest.weeks import latest_week, period_of
 from depesche.newsroom.models import ArticlePage
@@ -221,7 +222,7 @@ def digest(w: World) -> str:
     built = digest_build(week=week, now=end + timedelta(minutes=1))
     with w.capture(execute=True):
         digest_approve(digest=built, user=None)
-    send_due(outbox=DIGESTS)
+    send_due(kind=DIGEST_MAILS)
     mails = w.mails.to("woche@example.org")
     episode = Episode.objects.get()
     return "\n".join(
@@ -346,9 +347,9 @@ def test_deleting_a_restricted_article_or_section_works(world, site_tree):
 
 
 def test_a_fan_out_restricted_half_way_writes_no_more_rows(world):
+    from depesche.alerts.models import ArticleAlert, Delivery
+    from depesche.alerts.services import _fanout_slice
     from depesche.audience.models import Subscriber
-    from depesche.delivery.models import ArticleAlert, Delivery
-    from depesche.delivery.services import _fanout_slice
 
     lift(world.article, world.capture)  # the fan-out ran in full: start it again half-way
     Delivery.objects.filter(article=world.article).delete()

@@ -17,10 +17,10 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks import task_backends
 
+from depesche.alerts.models import Delivery
 from depesche.audio.tasks import article_audio_task
 from depesche.core.rq import LOW_QUEUE, BurstRQBackend, RQBackend, queues
 from depesche.core.tasks import ping_task
-from depesche.delivery.models import Delivery
 from tests.delivery.test_reliability import publish, seed, sink  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]

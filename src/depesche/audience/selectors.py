@@ -53,7 +53,7 @@ def followed_tag_ids_for_request(request: HttpRequest) -> set[int]:
 
 def deliveries_for_export(*, subscriber: Subscriber) -> list[dict[str, Any]]:
     """Alerts queued or sent to the reader (the outbox rows; no message bodies are kept)."""
-    from depesche.delivery.models import Delivery
+    from depesche.alerts.models import Delivery
 
     return [
         {

@@ -183,7 +183,7 @@ def stop_workers(workers: list[subprocess.Popen[str]]) -> None:
 
 
 def unfinished() -> int:
-    from depesche.delivery.models import Delivery
+    from depesche.alerts.models import Delivery
 
     return Delivery.objects.filter(
         status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]

@@ -1,4 +1,9 @@
-"""The outbox: one row per (reader, article) alert, written set-based when an article goes live."""
+"""The outbox row every kind of mail shares: its state in the workers' hands.
+
+Each feature that sends mail (tag alerts, the Wochenrückblick) owns a concrete outbox model
+built on `OutboxRow` and registers it as a kind of mail (delivery/kinds.py); the engine claims,
+sends, retries and records rows of every registered kind the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +11,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from depesche.audience.models import Subscriber, TagFollow
-from depesche.newsroom.models import ArticlePage
-
-
-class ArticleAlert(models.Model):
-    """The fan-out of one article: exists once its first publication was handled, so a
-    republication ("Aktualisiert") never alerts again."""
-
-    article = models.OneToOneField(
-        ArticlePage, on_delete=models.CASCADE, related_name="alert", primary_key=True
-    )
-    started_at = models.DateTimeField(default=timezone.now)
-    recipients = models.PositiveIntegerField(default=0)
-    # The fan-out runs in slices of subscriber ids, each committed at once, so workers start
-    # sending within a second even for a million followers. `covered_to` is the last id done;
-    # a fan-out whose worker died is resumed from there (see services.fanouts_resume).
-    covered_to = models.BigIntegerField(default=0)
-    first_id = models.BigIntegerField(default=0)  # covered_to when the fan-out began
-    last_id = models.BigIntegerField(default=0)
-    progressed_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"alert {self.article_id}: {self.recipients}"
-
 
 class OutboxRow(models.Model):
-    """What every outbox row has: its state in the workers' hands."""
+    """What every outbox row has: its state in the workers' hands.
+
+    Concrete models add a `subscriber` foreign key (to audience.Subscriber) and the key of what
+    is sent (an article, a digest), and index ("status", …, "next_attempt_at", "id"): workers
+    claim "due pending rows" oldest first through that index.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("wartend")
@@ -55,52 +40,3 @@ class OutboxRow(models.Model):
 
     class Meta:
         abstract = True
-
-
-class Delivery(OutboxRow):
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
-    # The most frequent of the reader's matching follows: sofort beats täglich beats wöchentlich.
-    kind = models.CharField(max_length=20, choices=TagFollow.Frequency.choices)
-    # Names of the article's tags the reader follows, named in the mail ("Energie, Klima").
-    matched_tags = models.TextField()
-    # Their slugs, comma-separated: the mail's one-click unsubscribe ends exactly these follows.
-    matched_slugs = models.TextField(default="")
-
-    class Meta:
-        verbose_name = _("Zustellung")
-        verbose_name_plural = _("Zustellungen")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscriber", "article"], name="one_delivery_per_article"
-            )
-        ]
-        indexes = [
-            # Workers claim "due pending deliveries of a kind", oldest first.
-            models.Index(fields=["status", "kind", "next_attempt_at", "id"]),
-            models.Index(fields=["article", "status"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.subscriber_id} ← {self.article_id} ({self.status})"
-
-
-class DigestMail(OutboxRow):
-    """The Wochenrückblick's outbox: one row per (reader, digest), sent by the same workers,
-    with the same claims, retries and suppression as tag alerts."""
-
-    digest = models.ForeignKey("digest.Digest", on_delete=models.CASCADE, related_name="mails")
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="digest_mails"
-    )
-
-    class Meta:
-        verbose_name = _("Wochenrückblick-Zustellung")
-        verbose_name_plural = _("Wochenrückblick-Zustellungen")
-        constraints = [
-            models.UniqueConstraint(fields=["digest", "subscriber"], name="one_mail_per_digest")
-        ]
-        indexes = [models.Index(fields=["status", "next_attempt_at", "id"])]
-
-    def __str__(self) -> str:
-        return f"{self.subscriber_id} ← digest {self.digest_id} ({self.status})"

@@ -1,7 +1,8 @@
-"""Alert mails rendered once per article; each recipient only fills a few placeholders.
+"""Mails rendered once per article or digest; each recipient only fills a few placeholders.
 
 Building a full `EmailMessage` per recipient costs milliseconds; substituting bytes in a MIME
-message prepared once per article costs microseconds. Bodies are 8bit UTF-8 so placeholders
+message prepared once per article costs microseconds. Each kind of mail subclasses `Prepared`
+(alerts/rendering.py, digest/mailing.py). Bodies are 8bit UTF-8 so placeholders
 survive encoding; lines are kept under SMTP's 998-octet limit.
 """
 
@@ -24,14 +25,11 @@ from django.utils.html import escape
 
 from depesche.audience.links import reader_token, unsubscribe_token
 from depesche.core.text import one_line
-from depesche.newsroom.models import ArticlePage
 
 POLICY = SMTP.clone(cte_type="8bit", max_line_length=998)
 MARK = "@@DEPESCHE-{}@@"
 FIELDS = ("TO", "MSGID", "TAGS", "TAGSHTML", "PREFS", "UNSUB", "UNSUBMAIL")
 BODY_FIELDS = ("TAGS", "TAGSHTML", "PREFS", "UNSUB")
-# The unsubscribe list of the Wochenrückblick (audience.services.list_unsubscribe).
-WEEKLY_LIST = "wochenrueckblick"
 COMMON_HEADERS = {
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     "Auto-Submitted": "auto-generated",
@@ -91,11 +89,6 @@ def signed_message_id(label: str, material: str) -> str:
     return f"{label}.{tag[:24]}@{domain}"
 
 
-def message_id(*, article_id: int, subscriber_id: int) -> str:
-    """Deterministic per (reader, article)."""
-    return signed_message_id(f"alert.{article_id}", f"{article_id}:{subscriber_id}")
-
-
 def _link_format(name: str) -> str:
     url = settings.BASE_URL + reverse(name, args=["TOKEN"])
     head, _, tail = url.rpartition("TOKEN")
@@ -119,7 +112,8 @@ class Recipient:
 class Prepared:
     """One message for many readers as MIME bytes with placeholders for the per-reader parts.
 
-    Subclasses give the template context, subject, Message-ID and unsubscribe list."""
+    Subclasses give the templates (`template_name`.txt and .html, e.g. "alerts/email/alert"),
+    the template context, subject, Message-ID and unsubscribe list."""
 
     template_name = ""
     required: tuple[str, ...] = FIELDS
@@ -145,8 +139,8 @@ class Prepared:
         message["List-Unsubscribe"] = self._list_unsubscribe(_mark("UNSUB"), _mark("UNSUBMAIL"))
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["Auto-Submitted"] = "auto-generated"
-        text = _wrap(render_to_string(f"delivery/email/{self.template_name}.txt", context))
-        html = _wrap(render_to_string(f"delivery/email/{self.template_name}.html", context))
+        text = _wrap(render_to_string(f"{self.template_name}.txt", context))
+        html = _wrap(render_to_string(f"{self.template_name}.html", context))
         message.set_content(text, cte="8bit")
         message.add_alternative(html, subtype="html", cte="8bit")
         self.subject, self.text, self.html = subject, text, html
@@ -243,44 +237,3 @@ class Prepared:
         message.merge_data = merge_data  # type: ignore[attr-defined]
         message.merge_headers = merge_headers  # type: ignore[attr-defined]
         return message
-
-
-class PreparedAlert(Prepared):
-    """One article's tag alert."""
-
-    template_name = "alert"
-
-    def __init__(self, article: ArticlePage) -> None:
-        self.article_id = article.pk
-        super().__init__(
-            key=article.pk,
-            subject=article.title,
-            context={"article": article, "article_url": settings.BASE_URL + article.url},
-        )
-
-    def message_id(self, recipient: Recipient) -> str:
-        return message_id(article_id=self.article_id, subscriber_id=recipient.subscriber_id)
-
-    def list_id(self, recipient: Recipient) -> str:
-        return f"thema:{recipient.matched_slugs}"
-
-
-def digest_message_id(*, digest_id: int, subscriber_id: int) -> str:
-    """Deterministic per (reader, digest)."""
-    return signed_message_id(f"digest.{digest_id}", f"digest:{digest_id}:{subscriber_id}")
-
-
-class PreparedDigest(Prepared):
-    """One week's Wochenrückblick mail: its topics, links and the podcast episode."""
-
-    template_name = "digest"
-    required = ("TO", "MSGID", "PREFS", "UNSUB", "UNSUBMAIL")
-
-    def __init__(self, *, digest_id: int, subject: str, context: dict[str, object]) -> None:
-        super().__init__(key=digest_id, subject=subject, context=context)
-
-    def message_id(self, recipient: Recipient) -> str:
-        return digest_message_id(digest_id=self.key, subscriber_id=recipient.subscriber_id)
-
-    def list_id(self, recipient: Recipient) -> str:
-        return WEEKLY_LIST

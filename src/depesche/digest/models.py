@@ -1,4 +1,5 @@
-"""The weekly Wochenrückblick (Digest with its ranked topics) and the cookie-less view counter."""
+"""The weekly Wochenrückblick (Digest with its ranked topics), its outbox (DigestMail) and the
+cookie-less view counter."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from depesche.audience.models import Subscriber
+from depesche.delivery.models import OutboxRow
 from depesche.newsroom.models import ArticlePage
 
 
@@ -113,3 +116,29 @@ class DigestTopic(Orderable, ClusterableModel):
 
     def __str__(self) -> str:
         return self.headline
+
+
+class DigestMail(OutboxRow):
+    """The Wochenrückblick's outbox: one row per (reader, digest), sent by the delivery engine's
+    workers with the same claims, retries and suppression as tag alerts (registered as a kind
+    of mail in DigestConfig.ready()).
+
+    The table was created by the delivery app and keeps its name: the model moved here without
+    touching the data (migrations/0002)."""
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="mails")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="digest_mails"
+    )
+
+    class Meta:
+        db_table = "delivery_digestmail"
+        verbose_name = _("Wochenrückblick-Zustellung")
+        verbose_name_plural = _("Wochenrückblick-Zustellungen")
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "subscriber"], name="one_mail_per_digest")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} ← digest {self.digest_id} ({self.status})"

@@ -14,8 +14,7 @@ from django.utils import timezone
 from depesche.audio.errors import SynthesisError
 from depesche.audio.script import Segment
 from depesche.audio.synthesis import synthesize
-from depesche.delivery.services import digest_mails_enqueue
-from depesche.digest.mailing import episode_key, period_text
+from depesche.digest.mailing import digest_mails_enqueue, episode_key, period_text
 from depesche.digest.models import Digest
 from depesche.digest.selectors import topics_to_publish
 from depesche.podcast.models import Episode

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from depesche.delivery.bundles import last_slot
+from depesche.delivery.slots import last_slot
 
 BERLIN = ZoneInfo("Europe/Berlin")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "depesche.newsroom",
     "depesche.audience",
     "depesche.delivery",
+    "depesche.alerts",
     "depesche.podcast",
     "depesche.distribution",
     "depesche.ads",
@@ -282,7 +283,7 @@ ADS_LIST_AFTER_TEASER = 4
 # Run by `depesche worker` in loops of their own, every N seconds: (callable path, interval).
 WORKER_LOOPS = [
     ("depesche.delivery.sending.work_once", 1.0),
-    ("depesche.delivery.bundles.bundles_work_once", 30.0),
+    ("depesche.alerts.bundles.bundles_work_once", 30.0),
     ("depesche.digest.services.digest_work_once", 30.0),
 ]
 

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from depesche.delivery.services import deliveries_enqueue_for_article
+from depesche.alerts.services import deliveries_enqueue_for_article
 
 
 @task()

@@ -13,15 +13,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from depesche.alerts.bundles import bundle_message_id, bundles_work_once, slot_for
+from depesche.alerts.models import Delivery
 from depesche.audience.models import Subscriber, TagFollow
-from depesche.delivery.bundles import (
-    BERLIN,
-    bundle_message_id,
-    bundles_work_once,
-    last_slot,
-    slot_for,
-)
-from depesche.delivery.models import Delivery
+from depesche.delivery.slots import BERLIN, last_slot
 from depesche.newsroom.models import ArticlePage
 from tests import factories
 from tests.factories import publish_article

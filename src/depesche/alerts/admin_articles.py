@@ -1,8 +1,5 @@
-"""Read-only Wagtail admin views for the alert outbox: "Versand → Artikel" and "→ Warteschlange".
-
-Editors and operators look, never change: nothing here sends, retries or cancels (that is the
-workers' part and `depesche deliveries retry`). Only GET views are routed, there are no add,
-edit or delete URLs, and every view asks for `delivery.view_delivery` (superusers have it).
+"""Versand → Artikel: articles with alerts (one GROUP BY a page), and one article's
+deliveries, filterable by status and kind.
 
 Readers' addresses follow the readers' admin: without "Leserdaten exportieren"
 (`audience.export_reader_data`) they are masked ("a…@example.org"), in the errors too (mail
@@ -16,31 +13,41 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, OrderBy, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 
+from depesche.alerts.admin_common import (
+    ARTICLES,
+    ARTICLES_TITLE,
+    CSV,
+    DATETIME_EXPORT,
+    PER_PAGE,
+    DeliveryViewMixin,
+    article_deliveries_url,
+    ordered,
+    status_label,
+)
+from depesche.alerts.admin_selectors import (
+    STATUSES,
+    article_delivery_summaries,
+    article_delivery_summary,
+    deliveries_for_article,
+)
+from depesche.alerts.models import ArticleAlert, Delivery
 from depesche.audience.admin_views import (
     SUBSCRIBERS,
-    berlin_iso,
-    berlin_naive,
     berlin_text,
     can_view,
     csv_safe,
@@ -49,58 +56,7 @@ from depesche.audience.admin_views import (
 from depesche.audience.masking import email_masked, emails_masked_in
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.audience.services import email_normalise
-from depesche.delivery.admin_selectors import (
-    STATUSES,
-    article_delivery_summaries,
-    article_delivery_summary,
-    deliveries_for_article,
-    deliveries_latest_errors,
-    queue_overview,
-)
-from depesche.delivery.models import ArticleAlert, Delivery
 from depesche.newsroom.models import ArticlePage
-
-CSV = SpreadsheetExportMixin.FORMAT_CSV
-XLSX = SpreadsheetExportMixin.FORMAT_XLSX
-_DATETIME_EXPORT = {CSV: berlin_iso, XLSX: berlin_naive}
-# URL namespaces (and names) of the two viewsets.
-ARTICLES = "delivery_articles"
-QUEUE = "delivery_queue"
-PER_PAGE = 50
-ARTICLES_TITLE = _("Versand nach Artikeln")
-
-
-def can_view_deliveries(user: Any) -> bool:
-    return can_view(user, Delivery)
-
-
-def status_label(status: str) -> str:
-    return str(Delivery.Status(status).label)
-
-
-def article_deliveries_url(article_id: int, *, status: str = "") -> str:
-    url = reverse(f"{ARTICLES}:article", args=[article_id])
-    return f"{url}?{urlencode({'status': status})}" if status else url
-
-
-def ordered(queryset: QuerySet[Any], ordering: str, *tiebreak: str) -> QuerySet[Any]:
-    """Order by one key, empty values (never sent, …) last in both directions, then a tiebreak
-    so that equal values keep their place across pages."""
-    expression = F(ordering.removeprefix("-"))
-    key: OrderBy = (
-        expression.desc(nulls_last=True)
-        if ordering.startswith("-")
-        else expression.asc(nulls_last=True)
-    )
-    return queryset.order_by(key, *tiebreak)
-
-
-class DeliveryViewMixin(PermissionCheckedMixin):
-    """Every view here: `delivery.view_delivery` or nothing."""
-
-    model = Delivery
-    permission_required = "view"
-
 
 # --- Versand → Artikel --------------------------------------------------------------------------
 
@@ -151,9 +107,9 @@ class ArticleSummaryIndexView(DeliveryViewMixin, SpreadsheetExportMixin, BaseLis
     export_headings = EXPORT_HEADINGS
     export_filename = "versand-artikel"
     custom_field_preprocess = {
-        "started_at": _DATETIME_EXPORT,
-        "first_sent": _DATETIME_EXPORT,
-        "last_sent": _DATETIME_EXPORT,
+        "started_at": DATETIME_EXPORT,
+        "first_sent": DATETIME_EXPORT,
+        "last_sent": DATETIME_EXPORT,
     }
     custom_value_preprocess = {
         **SpreadsheetExportMixin.custom_value_preprocess,
@@ -238,7 +194,7 @@ class DeliveryFilterSet(WagtailFilterSet):
 class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
     """One article: its summary and its deliveries, filterable by status and kind."""
 
-    template_name = "delivery/admin/article_deliveries.html"
+    template_name = "alerts/admin/article_deliveries.html"
     page_title = _("Versand")
     header_icon = "mail"
     paginate_by = PER_PAGE
@@ -372,132 +328,3 @@ class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
             context["first_sent"] = berlin_text(summary["first_sent"])
             context["last_sent"] = berlin_text(summary["last_sent"])
         return context
-
-
-# --- Versand → Warteschlange --------------------------------------------------------------------
-
-
-class QueueView(DeliveryViewMixin, WagtailAdminTemplateMixin, TemplateView):
-    """The queue across articles: counts per status, what is due, how old the oldest pending
-    alert is, and the latest errors."""
-
-    template_name = "delivery/admin/queue.html"
-    page_title = _("Versand: Warteschlange")
-    header_icon = "time"
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = list(self.breadcrumbs_items)
-        return [*items, {"url": "", "label": self.get_page_title()}]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_context_data(**kwargs)
-        overview = queue_overview()
-        now = overview.now
-        context["overview"] = overview
-        context["status_labels"] = [status_label(status) for status in STATUSES]
-        context["status_counts"] = [
-            {"label": status_label(status), "count": overview.counts[status]} for status in STATUSES
-        ]
-        context["oldest_age"] = (
-            timesince(overview.oldest_pending, now, depth=2) if overview.oldest_pending else ""
-        )
-        context["oldest_pending"] = berlin_text(overview.oldest_pending)
-        context["kinds"] = [
-            {
-                "label": queue.label,
-                "counts": [queue.counts[status] for status in STATUSES],
-                "due": queue.due,
-                "oldest_age": (
-                    timesince(queue.oldest_pending, now, depth=2) if queue.oldest_pending else ""
-                ),
-            }
-            for queue in overview.kinds
-        ]
-        full = sees_reader_data(self.request.user)
-        context["errors"] = [
-            {
-                "url": article_deliveries_url(delivery.article_id),
-                "article": delivery.article_title,  # type: ignore[attr-defined]
-                "email": (
-                    delivery.subscriber.email if full else email_masked(delivery.subscriber.email)
-                ),
-                "status": delivery.get_status_display(),
-                "attempts": delivery.attempts,
-                # Mail servers' answers often name the recipient.
-                "error": delivery.last_error if full else emails_masked_in(delivery.last_error),
-                "next_attempt": (
-                    berlin_text(delivery.next_attempt_at)
-                    if delivery.status == Delivery.Status.PENDING
-                    else ""
-                ),
-            }
-            for delivery in deliveries_latest_errors()
-        ]
-        return context
-
-
-# --- menu, URLs and the page buttons ------------------------------------------------------------
-
-
-class DeliveryMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return can_view_deliveries(request.user)
-
-
-class ArticleDeliveriesViewSet(ViewSet):
-    name = ARTICLES
-    url_prefix = "versand/artikel"
-    icon = "doc-full"
-    menu_label = _("Artikel")
-    menu_item_class = DeliveryMenuItem
-
-    def get_urlpatterns(self) -> list[Any]:
-        return [
-            path("", ArticleSummaryIndexView.as_view(), name="index"),
-            path(
-                "results/",
-                ArticleSummaryIndexView.as_view(results_only=True),
-                name="index_results",
-            ),
-            path("<int:article_id>/", ArticleDeliveriesView.as_view(), name="article"),
-            path(
-                "<int:article_id>/results/",
-                ArticleDeliveriesView.as_view(results_only=True),
-                name="article_results",
-            ),
-        ]
-
-
-class QueueViewSet(ViewSet):
-    name = QUEUE
-    url_prefix = "versand/warteschlange"
-    icon = "time"
-    menu_label = _("Warteschlange")
-    menu_item_class = DeliveryMenuItem
-
-    def get_urlpatterns(self) -> list[Any]:
-        return [path("", QueueView.as_view(), name="index")]
-
-
-class DeliveryGroup(ViewSetGroup):
-    """The "Versand" menu; shown only to users who may view deliveries."""
-
-    menu_label = _("Versand")
-    menu_icon = "mail"
-    menu_name = "versand"
-    menu_order = 8100  # after "Leser" (8000), before Reports (9000)
-    items = (ArticleDeliveriesViewSet, QueueViewSet)
-
-
-def article_page_buttons(*, page: Any, user: Any) -> list[Button]:
-    """ "Versand" on an article (page editor header, page listing), for users who may look.
-
-    Decided from the page's content type (cached) and the user's cached permissions: no query
-    per row of a page listing.
-    """
-    page_class = page.specific_class
-    if page_class is None or not issubclass(page_class, ArticlePage):
-        return []
-    if not can_view_deliveries(user):
-        return []
-    return [Button(_("Versand"), article_deliveries_url(page.pk), icon_name="mail", priority=80)]

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from depesche.delivery.selectors import articles_with_deliveries, delivery_counts
-from depesche.delivery.services import deliveries_retry_failed
+from depesche.alerts.selectors import articles_with_deliveries, delivery_counts
+from depesche.alerts.services import deliveries_retry_failed
 
 
 class Command(BaseCommand):

@@ -13,6 +13,8 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
+from depesche.alerts.services import deliveries_cancel_for_article, deliveries_cancel_for_articles
+from depesche.alerts.tasks import alerts_fanout_task
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.restrictions import deleted_with_page
 from depesche.newsroom.selectors import article_ids_under
@@ -23,22 +25,16 @@ def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> 
     if not instance.live:
         return
     # After commit: the worker must see the published article and its tags.
-    from depesche.delivery.tasks import alerts_fanout_task
-
     article_id = instance.pk
     transaction.on_commit(lambda: alerts_fanout_task.enqueue(article_id=article_id))
 
 
 def on_article_unpublished(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
-    from depesche.delivery.services import deliveries_cancel_for_article
-
     deliveries_cancel_for_article(article_id=instance.pk)
 
 
 def on_restriction_saved(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
     # Behind a password or login now: what has not gone out yet never will.
-    from depesche.delivery.services import deliveries_cancel_for_articles
-
     ids = article_ids_under(page=instance.page)
     transaction.on_commit(partial(deliveries_cancel_for_articles, article_ids=ids))
 
@@ -46,8 +42,6 @@ def on_restriction_saved(sender: type, instance: PageViewRestriction, **kwargs: 
 def on_restriction_deleted(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
     # Public now: recent articles alert as on publication (the fan-out checks the gate again
     # and never writes a reader's row twice); older ones are news to nobody.
-    from depesche.delivery.tasks import alerts_fanout_task
-
     if deleted_with_page(**kwargs):
         return
     since = timezone.now() - timedelta(hours=settings.ALERT_MAX_AGE_HOURS)
@@ -62,14 +56,14 @@ def on_restriction_deleted(sender: type, instance: PageViewRestriction, **kwargs
 
 def connect() -> None:
     post_save.connect(
-        on_restriction_saved, sender=PageViewRestriction, dispatch_uid="delivery.restricted"
+        on_restriction_saved, sender=PageViewRestriction, dispatch_uid="alerts.restricted"
     )
     post_delete.connect(
-        on_restriction_deleted, sender=PageViewRestriction, dispatch_uid="delivery.unrestricted"
+        on_restriction_deleted, sender=PageViewRestriction, dispatch_uid="alerts.unrestricted"
     )
     page_published.connect(
-        on_article_published, sender=ArticlePage, dispatch_uid="delivery.article_published"
+        on_article_published, sender=ArticlePage, dispatch_uid="alerts.article_published"
     )
     page_unpublished.connect(
-        on_article_unpublished, sender=ArticlePage, dispatch_uid="delivery.article_unpublished"
+        on_article_unpublished, sender=ArticlePage, dispatch_uid="alerts.article_unpublished"
     )

@@ -2,7 +2,8 @@
 
 Readers who follow tags "täglich" or "wöchentlich" get the fan-out's Delivery rows of that kind
 collected into one mail at settings.ALERT_DAILY_AT / ALERT_WEEKLY_AT (Berlin wall-clock time).
-A reader's due rows are claimed together, sent as one message and marked together. Bundles are
+A reader's due rows are claimed together, sent as one message and marked together, by the
+outbox's own claim and record (delivery/outbox.py). Bundles are
 not latency-critical, so Django renders each mail per reader (instant alerts fill a prepared
 MIME body instead). Each outcome is recorded right after its send: a worker killed mid-run
 sends at most one bundle twice, with the same Message-ID.
@@ -11,46 +12,30 @@ sends at most one bundle twice, with the same Message-ID.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from depesche.alerts.models import Delivery
 from depesche.audience.emails import list_unsubscribe_headers, preference_url, unsubscribe_url
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.core.text import mask_addresses, one_line
-from depesche.delivery.models import Delivery
+from depesche.delivery.outbox import Outcome, cancel, claim_ids, record, release_stale_claims
 from depesche.delivery.rendering import checked_address, signed_message_id
-from depesche.delivery.sending import Sender, backoff, release_stale_claims
-from depesche.delivery.services import deliveries_cancel_for_subscriber
+from depesche.delivery.slots import last_slot
+from depesche.delivery.transports import Sender
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.selectors import articles_public
 
 logger = logging.getLogger(__name__)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 KINDS = (TagFollow.Frequency.DAILY, TagFollow.Frequency.WEEKLY)
-# Readers per claim: keeps memory flat and a batch well inside sending.CLAIM_LEASE.
+# Readers per claim: keeps memory flat and a batch well inside outbox.CLAIM_LEASE.
 BATCH = 200
-
-
-def last_slot(now: datetime, *, at: time, weekday: int | None = None) -> datetime:
-    """The most recent slot at or before `now` (aware), in UTC: `at` o'clock Berlin time every
-    day, or only on `weekday` (0 = Monday). Computed on Berlin's calendar, so 07:00 stays 07:00
-    across the DST switches (a fixed 24 h step would drift by an hour)."""
-    local = now.astimezone(BERLIN)
-    step = 1 if weekday is None else 7
-    day = local.date() - timedelta(days=0 if weekday is None else (local.weekday() - weekday) % 7)
-    slot = datetime.combine(day, at, tzinfo=BERLIN).astimezone(UTC)
-    if slot > now:
-        slot = datetime.combine(day - timedelta(days=step), at, tzinfo=BERLIN).astimezone(UTC)
-    return slot
 
 
 def slot_for(kind: str, now: datetime) -> datetime:
@@ -75,29 +60,11 @@ def claim(
     """Take every due row of up to `limit` readers; returns them by subscriber id.
 
     Due: pending, queued at or before the slot (an article at 06:59 goes in the 07:00 bundle,
-    one at 07:01 waits for the next), and past its retry backoff.
+    one at 07:01 waits for the next), and past its retry backoff. The outbox's own claim.
     """
-    due = Delivery.objects.filter(
-        status=Delivery.Status.PENDING,
-        kind=kind,
-        created_at__lte=slot,
-        next_attempt_at__lte=now,
+    ids = claim_ids(
+        model=Delivery, limit=limit, now=now, per_reader=True, kind=kind, created_at__lte=slot
     )
-    with transaction.atomic():
-        readers = list(
-            due.order_by("subscriber_id").values_list("subscriber_id", flat=True).distinct()[:limit]
-        )
-        # PostgreSQL: rows another worker holds are skipped, so no reader is claimed twice.
-        ids = list(
-            due.filter(subscriber_id__in=readers)
-            .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
-            .values_list("pk", flat=True)
-        )
-        if not ids:
-            return {}
-        Delivery.objects.filter(pk__in=ids).update(
-            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
     bundles: dict[int, list[Delivery]] = {}
     rows = Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk")
     for row in rows:
@@ -150,7 +117,7 @@ def render_bundle(
     message = EmailMultiAlternatives(
         # From a translation today; folded all the same, as every subject is.
         subject=one_line(subject % {"count": count}),
-        body=render_to_string("delivery/email/bundle.txt", context),
+        body=render_to_string("alerts/email/bundle.txt", context),
         to=[checked_address(subscriber.email)],
         headers={
             **list_unsubscribe_headers(subscriber, list_id),
@@ -158,36 +125,16 @@ def render_bundle(
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(render_to_string("delivery/email/bundle.html", context), "text/html")
+    message.attach_alternative(render_to_string("alerts/email/bundle.html", context), "text/html")
     return message
 
 
-def _close(ids: list[int], status: str, **fields: object) -> None:
-    Delivery.objects.filter(pk__in=ids).update(status=status, claimed_at=None, **fields)
-
-
 def _record(rows: list[Delivery], result: str, error: str, now: datetime) -> None:
-    """What happened to one reader's bundle, for all its rows at once."""
-    ids = [row.pk for row in rows]
-    subscriber_id = rows[0].subscriber_id
-    with transaction.atomic():
-        if result == "sent":
-            _close(ids, Delivery.Status.SENT, sent_at=now, last_error="")
-        elif result == "failed":
-            # The message could not be built: building it again gives the same error.
-            _close(ids, Delivery.Status.FAILED, last_error=error)
-        elif result == "bounced":
-            _close(ids, Delivery.Status.BOUNCED, last_error=error)
-            # A hard bounce suppresses the address: nothing is ever sent to it again.
-            Subscriber.objects.filter(pk=subscriber_id).update(status=Subscriber.Status.BOUNCED)
-            deliveries_cancel_for_subscriber(subscriber_id=subscriber_id)
-        else:
-            spent = [row.pk for row in rows if row.attempts >= settings.ALERT_MAX_ATTEMPTS]
-            _close(spent, Delivery.Status.FAILED, last_error=error)
-            # One backoff for the whole bundle, so its rows stay together on the next try.
-            retry_at = now + backoff(max(row.attempts for row in rows))
-            again = [pk for pk in ids if pk not in spent]
-            _close(again, Delivery.Status.PENDING, last_error=error, next_attempt_at=retry_at)
+    """What happened to one reader's bundle, for all its rows at once (one backoff, so its
+    rows stay together on the next try)."""
+    outcome = Outcome()
+    outcome.add_rows([row.pk for row in rows], rows[0].subscriber_id, result, error)
+    record(outcome, Delivery, now=now)
 
 
 def _send_batch(
@@ -202,11 +149,9 @@ def _send_batch(
         subscriber = rows[0].subscriber
         if subscriber.status != Subscriber.Status.ACTIVE:
             # Unsubscribed or suppressed since the fan-out: never send.
-            _close([row.pk for row in rows], Delivery.Status.CANCELLED)
+            cancel(Delivery, [row.pk for row in rows])
             continue
-        gone = [row.pk for row in rows if row.article_id not in live]
-        if gone:
-            _close(gone, Delivery.Status.CANCELLED)
+        cancel(Delivery, [row.pk for row in rows if row.article_id not in live])
         rows = [row for row in rows if row.article_id in live]
         if not rows:
             continue

@@ -14,9 +14,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from depesche.alerts.admin_views import ARTICLES, QUEUE, article_page_buttons
+from depesche.alerts.models import Delivery
 from depesche.audience.models import Subscriber
-from depesche.delivery.admin_views import ARTICLES, QUEUE, article_page_buttons
-from depesche.delivery.models import Delivery
 from tests.factories import follower, publish_article, save_draft_article
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -247,7 +247,7 @@ def test_article_detail_filters_by_kind_and_links_readers(admin_client, outbox):
 
 
 def test_article_detail_paginates(admin_client, outbox, monkeypatch):
-    from depesche.delivery.admin_views import ArticleDeliveriesView
+    from depesche.alerts.admin_views import ArticleDeliveriesView
 
     monkeypatch.setattr(ArticleDeliveriesView, "paginate_by", 4)
     first = listing(admin_client.get(detail_url(outbox.strom)).content.decode())
@@ -448,7 +448,7 @@ def test_only_the_view_permission_is_offered_for_groups(outbox):
         permission.codename
         for hook in hooks.get_hooks("register_permissions")
         for permission in hook()
-        if permission.content_type.app_label == "delivery"
+        if permission.content_type.app_label == "alerts"
     }
     assert codenames == {"view_delivery"}
 

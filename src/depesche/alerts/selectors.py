@@ -1,4 +1,4 @@
-"""Reads of the outbox: per-article and overall counts for operators."""
+"""Reads of the alerts' outbox: per-article and overall counts for operators."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q
 
-from depesche.delivery.models import Delivery
+from depesche.alerts.models import Delivery
 
 STATUSES = [status.value for status in Delivery.Status]
 

@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
-from depesche.audience.models import TagFollow
-from depesche.delivery.models import ArticleAlert, Delivery
-from depesche.delivery.services import (
+from depesche.alerts.models import ArticleAlert, Delivery
+from depesche.alerts.services import (
     deliveries_enqueue_for_article,
     deliveries_retry_failed,
 )
+from depesche.audience.models import TagFollow
 from tests.factories import follower, publish_article, save_draft_article
 
 
@@ -280,7 +280,7 @@ def test_a_large_fanout_is_written_in_committed_slices_and_resumed_after_a_crash
 ):
     """Slices of subscriber ids let workers start sending before a million rows are
     written; a fan-out whose worker died half-way is finished by the next worker loop."""
-    from depesche.delivery import services
+    from depesche.alerts import services
 
     readers = [follower(f"leser{i}@example.org", "Energie") for i in range(7)]
     monkeypatch.setattr(services, "FANOUT_FIRST_SLICE", 3)
@@ -316,7 +316,7 @@ def test_fanout_slices_start_small_and_double(
     site_tree, django_capture_on_commit_callbacks, monkeypatch
 ):
     """The first slice is small so sending starts at once; later ones double up to the cap."""
-    from depesche.delivery import services
+    from depesche.alerts import services
 
     readers = [follower(f"leser{i}@example.org", "Energie") for i in range(20)]
     monkeypatch.setattr(services, "FANOUT_FIRST_SLICE", 2)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
 from wagtail import hooks
 
-from depesche.delivery.admin_views import DeliveryGroup, article_page_buttons
+from depesche.alerts.admin_views import DeliveryGroup, article_page_buttons
 
 
 @hooks.register("register_admin_viewset")
@@ -20,7 +20,7 @@ def register_delivery_views() -> DeliveryGroup:
 @hooks.register("register_permissions")
 def register_delivery_permissions() -> QuerySet[Permission]:
     # Only "view" means something: the outbox is written by fan-out and workers alone.
-    return Permission.objects.filter(content_type__app_label="delivery", codename="view_delivery")
+    return Permission.objects.filter(content_type__app_label="alerts", codename="view_delivery")
 
 
 @hooks.register("register_page_header_buttons")

@@ -14,8 +14,8 @@ from typing import Any, cast
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from depesche.alerts.models import Delivery
 from depesche.audience.models import TagFollow
-from depesche.delivery.models import Delivery
 
 STATUSES = [status.value for status in Delivery.Status]
 # Rows whose last attempt went wrong: given up, refused for good, or waiting for a retry.

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertsConfig(AppConfig):
+    """Tag alerts: the fan-out when an article goes live, instant alerts and the daily and
+    weekly bundles, the "Versand" admin views. Sends through the delivery engine."""
+
+    name = "depesche.alerts"
+    label = "alerts"
+    verbose_name = _("Themen-Benachrichtigungen")
+
+    def ready(self) -> None:
+        from depesche.alerts import receivers
+        from depesche.alerts.kinds import ALERTS
+        from depesche.delivery.kinds import register
+
+        receivers.connect()
+        register(ALERTS)

@@ -1,0 +1,61 @@
+"""The registry of kinds of mail: what the engine sends without knowing the product.
+
+A feature app describes each kind of mail it sends with a `MailKind` and registers it in its
+`AppConfig.ready()`; the workers (delivery/sending.py) claim and send due rows of every
+registered kind, in the order of registration. Delivery never imports a feature app: events flow
+up through this registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from depesche.delivery.models import OutboxRow
+from depesche.delivery.rendering import Prepared
+
+
+@dataclass(frozen=True)
+class MailKind:
+    """One kind of mail the workers send.
+
+    `model` is an `OutboxRow` with a `subscriber` foreign key; `key` names the field of what is
+    sent ("article" → `article_id`); the rows the instant workers send are its pending rows
+    matching `due` (e.g. only the "sofort" ones). `prepare(key)` builds the message once for
+    all its readers, or returns None when it is no longer to be sent (its rows are cancelled).
+    `tagged` rows carry `matched_tags` and `matched_slugs` (the reader's followed tags).
+    `each_round`, when given, runs at the start of every worker round before sending (e.g.
+    finishing fan-outs whose worker died).
+    """
+
+    name: str
+    model: type[OutboxRow]
+    key: str
+    prepare: Callable[[int], Prepared | None]
+    due: dict[str, Any] = field(default_factory=dict)
+    tagged: bool = False
+    each_round: Callable[[], object] | None = None
+
+
+_KINDS: dict[str, MailKind] = {}
+
+
+def register(kind: MailKind) -> MailKind:
+    """Add (or replace, by name) a kind of mail; returns it."""
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def registered() -> list[MailKind]:
+    """Every registered kind, in the order of registration."""
+    return list(_KINDS.values())
+
+
+def outbox_models() -> list[type[OutboxRow]]:
+    """The distinct outbox models of the registered kinds (a model may serve several kinds)."""
+    models: list[type[OutboxRow]] = []
+    for kind in _KINDS.values():
+        if kind.model not in models:
+            models.append(kind.model)
+    return models
