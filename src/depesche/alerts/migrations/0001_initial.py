@@ -19,7 +19,6 @@ def _move_content_types(apps, old: str, new: str) -> None:
         if content_types.objects.filter(app_label=new, model=model).exists():
             continue  # already there (created by an earlier run): keep it
         content_types.objects.filter(app_label=old, model=model).update(app_label=new)
-    content_types.objects.clear_cache()
 
 
 def content_types_forward(apps, schema_editor):

@@ -12,7 +12,6 @@ def _move_content_type(apps, old: str, new: str) -> None:
     content_types = apps.get_model("contenttypes", "ContentType")
     if not content_types.objects.filter(app_label=new, model="digestmail").exists():
         content_types.objects.filter(app_label=old, model="digestmail").update(app_label=new)
-    content_types.objects.clear_cache()
 
 
 def content_type_forward(apps, schema_editor):
