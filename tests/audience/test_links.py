@@ -16,8 +16,9 @@ from django.test import Client
 from depesche.audience import emails
 from depesche.audience.models import ConsentRecord, Subscriber, SuppressedAddress, TagFollow
 from depesche.audience.selectors import READER_COOKIE
-from depesche.audience.services import address_hash, subscriber_suppress
+from depesche.audience.services import address_hash
 from depesche.core.tokens import make_token
+from depesche.delivery.suppression import address_suppress
 from tests.audience.test_views_signup import (
     CONFIRM_LINK,
     PREFS_LINK,
@@ -294,7 +295,7 @@ def test_a_suppressed_reader_can_still_see_export_and_erase_their_data(
 ):
     capture = django_capture_on_commit_callbacks
     with capture(execute=True):
-        subscriber_suppress(email=EMAIL, reason=reason)
+        address_suppress(email=EMAIL, reason=reason)
 
     page = reader_browser.get("/abo/")
     assert page.status_code == 200

@@ -8,6 +8,10 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Versand")
 
     def ready(self) -> None:
-        from depesche.delivery import receivers
+        from depesche.audience.erasure import export_section_register
+        from depesche.delivery import receivers, webhooks
+        from depesche.delivery.selectors import deliveries_for_export
 
         receivers.connect()
+        webhooks.connect()
+        export_section_register("deliveries", deliveries_for_export)

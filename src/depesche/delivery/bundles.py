@@ -22,13 +22,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from depesche.audience.emails import list_unsubscribe_headers, preference_url, unsubscribe_url
+from depesche.audience.emails import preference_url
+from depesche.audience.links import list_unsubscribe_headers, topics_list_id, unsubscribe_url
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.core.text import mask_addresses, one_line
 from depesche.delivery.models import Delivery
 from depesche.delivery.rendering import checked_address, signed_message_id
 from depesche.delivery.sending import Sender, backoff, release_stale_claims
-from depesche.delivery.services import deliveries_cancel_for_subscriber
+from depesche.delivery.suppression import address_suppress
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.selectors import articles_public
 
@@ -130,7 +131,7 @@ def render_bundle(
             "Ihre Themen der Woche: %(count)d neue Artikel",
             count,
         )
-    list_id = "thema:" + ",".join(slugs)
+    list_id = topics_list_id(slugs)
     context = {
         "site_name": settings.SITE_NAME,
         "heading": heading,
@@ -178,9 +179,7 @@ def _record(rows: list[Delivery], result: str, error: str, now: datetime) -> Non
             _close(ids, Delivery.Status.FAILED, last_error=error)
         elif result == "bounced":
             _close(ids, Delivery.Status.BOUNCED, last_error=error)
-            # A hard bounce suppresses the address: nothing is ever sent to it again.
-            Subscriber.objects.filter(pk=subscriber_id).update(status=Subscriber.Status.BOUNCED)
-            deliveries_cancel_for_subscriber(subscriber_id=subscriber_id)
+            address_suppress(reason="bounced", subscriber_id=subscriber_id, detail=error)
         else:
             spent = [row.pk for row in rows if row.attempts >= settings.ALERT_MAX_ATTEMPTS]
             _close(spent, Delivery.Status.FAILED, last_error=error)

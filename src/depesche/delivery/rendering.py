@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, parseaddr
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +21,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
-from depesche.audience.links import reader_token, unsubscribe_token
+from depesche.audience.links import (
+    WEEKLY_LIST,
+    list_unsubscribe_value,
+    reader_token,
+    topics_list_id,
+    unsubscribe_mailto_for_token,
+    unsubscribe_token,
+    unsubscribe_url_format,
+)
 from depesche.core.text import one_line
 from depesche.newsroom.models import ArticlePage
 
@@ -30,8 +37,6 @@ POLICY = SMTP.clone(cte_type="8bit", max_line_length=998)
 MARK = "@@DEPESCHE-{}@@"
 FIELDS = ("TO", "MSGID", "TAGS", "TAGSHTML", "PREFS", "UNSUB", "UNSUBMAIL")
 BODY_FIELDS = ("TAGS", "TAGSHTML", "PREFS", "UNSUB")
-# The unsubscribe list of the Wochenrückblick (audience.services.list_unsubscribe).
-WEEKLY_LIST = "wochenrueckblick"
 COMMON_HEADERS = {
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     "Auto-Submitted": "auto-generated",
@@ -154,7 +159,7 @@ class Prepared:
         self.marks = {name: _mark(name).encode() for name in FIELDS}
         # Token links resolved once, with the token's place kept for str.format.
         self.prefs_url = _link_format("audience:preference-link")
-        self.unsub_url = _link_format("audience:one-click")
+        self.unsub_url = unsubscribe_url_format()
         for name in self.required:
             if name == "UNSUBMAIL" and not self.unsub_mailto:
                 continue
@@ -163,7 +168,7 @@ class Prepared:
 
     def _list_unsubscribe(self, url: str, mailto: str) -> str:
         # mailto: only where mail to that address reaches us (settings.UNSUBSCRIBE_MAILTO).
-        return f"<{url}>, <mailto:{mailto}>" if self.unsub_mailto else f"<{url}>"
+        return list_unsubscribe_value(url, mailto if self.unsub_mailto else "")
 
     def message_id(self, recipient: Recipient) -> str:
         raise NotImplementedError
@@ -185,7 +190,7 @@ class Prepared:
             "UNSUB": self.unsub_url.format(token),
         }
         if self.unsub_mailto:
-            values["UNSUBMAIL"] = f"{self.unsub_mailto}?subject=" + quote("unsubscribe " + token)
+            values["UNSUBMAIL"] = unsubscribe_mailto_for_token(token)
         return values
 
     def render(self, recipient: Recipient) -> bytes:
@@ -262,7 +267,7 @@ class PreparedAlert(Prepared):
         return message_id(article_id=self.article_id, subscriber_id=recipient.subscriber_id)
 
     def list_id(self, recipient: Recipient) -> str:
-        return f"thema:{recipient.matched_slugs}"
+        return topics_list_id(recipient.matched_slugs.split(","))
 
 
 def digest_message_id(*, digest_id: int, subscriber_id: int) -> str:

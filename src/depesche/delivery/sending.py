@@ -46,7 +46,8 @@ from depesche.delivery.rendering import (
     Recipient,
     checked_address,
 )
-from depesche.delivery.services import deliveries_cancel_for_subscriber, fanouts_resume
+from depesche.delivery.services import fanouts_resume
+from depesche.delivery.suppression import address_suppress
 from depesche.newsroom.selectors import article_public
 
 logger = logging.getLogger(__name__)
@@ -352,9 +353,7 @@ def record(outcome: Outcome, model: Any = Delivery) -> None:
             model.objects.filter(pk=delivery_id).update(
                 status=Delivery.Status.BOUNCED, claimed_at=None, last_error=error
             )
-            # A hard bounce suppresses the address: nothing is ever sent to it again.
-            Subscriber.objects.filter(pk=subscriber_id).update(status=Subscriber.Status.BOUNCED)
-            deliveries_cancel_for_subscriber(subscriber_id=subscriber_id)
+            address_suppress(reason="bounced", subscriber_id=subscriber_id, detail=error)
 
 
 @dataclass
