@@ -23,6 +23,7 @@ from depesche.audience.models import (
 )
 from depesche.audience.texts import shown_texts
 from depesche.core.tokens import make_token
+from depesche.delivery.suppression import address_suppress
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LEDGER = reverse(f"{CONSENTS}:index")
@@ -602,7 +603,7 @@ def test_erasing_a_bounced_reader_in_the_admin(client, editor, ledger, caplog):
     address suppressed for good."""
     _grant(editor, "view_subscriber", "erase_reader")
     client.force_login(editor)
-    services.subscriber_suppress(email="anna@example.org", reason="bounced")
+    address_suppress(email="anna@example.org", reason="bounced")
     anna = Subscriber.objects.get(email="anna@example.org")
     assert anna.status == "bounced"
     inspect = client.get(reverse(f"{SUBSCRIBERS}:inspect", args=[anna.pk])).content.decode()

@@ -8,16 +8,18 @@ import json
 import re
 import time
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.core import signing
 from django.test import Client
 
-from depesche.audience import emails
+from depesche.audience import emails, links
 from depesche.audience.models import ConsentRecord, Subscriber, SuppressedAddress, TagFollow
 from depesche.audience.selectors import READER_COOKIE
-from depesche.audience.services import address_hash, subscriber_suppress
+from depesche.audience.services import address_hash
 from depesche.core.tokens import make_token
+from depesche.delivery.suppression import address_suppress
 from tests.audience.test_views_signup import (
     CONFIRM_LINK,
     PREFS_LINK,
@@ -294,7 +296,7 @@ def test_a_suppressed_reader_can_still_see_export_and_erase_their_data(
 ):
     capture = django_capture_on_commit_callbacks
     with capture(execute=True):
-        subscriber_suppress(email=EMAIL, reason=reason)
+        address_suppress(email=EMAIL, reason=reason)
 
     page = reader_browser.get("/abo/")
     assert page.status_code == 200
@@ -376,3 +378,82 @@ def test_personal_pages_send_cache_control_private_no_store(
         "one-click done": 200,
     }
     assert [name for name, r in responses.items() if not _no_store(r)] == []
+
+
+# --- list ids and the List-Unsubscribe header: built and read back in links.py ------------------
+
+
+@pytest.mark.parametrize(
+    ("list_id", "weekly", "topics", "slugs"),
+    [
+        ("wochenrueckblick", True, False, ()),
+        ("thema:energie", False, True, ("energie",)),
+        ("thema:energie,klima", False, True, ("energie", "klima")),
+        ("thema:", False, True, ()),  # a topic mail without slugs ends no follow
+        ("alle", False, False, ()),
+        ("etwas-unbekanntes", False, False, ()),  # read as everything: the safe side
+    ],
+)
+def test_a_list_id_is_read_back(list_id, weekly, topics, slugs):
+    lists = links.list_parse(list_id)
+    assert (lists.weekly, lists.topics, lists.slugs) == (weekly, topics, slugs)
+    assert lists.everything == (not weekly and not topics)
+
+
+def test_list_ids_round_trip():
+    assert links.topics_list_id(["energie", "klima"]) == "thema:energie,klima"
+    assert links.list_parse(links.topics_list_id(["energie", "klima"])).slugs == (
+        "energie",
+        "klima",
+    )
+    assert links.list_parse(links.WEEKLY_LIST).weekly
+    assert links.list_parse(links.ALL_LISTS).everything
+
+
+def test_the_unsubscribe_mailto_subject_carries_the_token_and_is_read_back(settings):
+    settings.UNSUBSCRIBE_MAILTO = "abmelden@depesche.invalid"
+    token = links.unsubscribe_token(public_id="ab" * 16, list_id="thema:energie")
+    target = links.unsubscribe_mailto_for_token(token)
+    address, _, subject = target.partition("?subject=")
+    assert address == "abmelden@depesche.invalid"
+    assert links.token_in_mail(unquote(subject)) == token
+    assert links.token_in_mail(f"Re: bitte\n\n> {unquote(subject)}\n") == token
+    # A quoted one-click URL is no request; nor is a mail without a token.
+    assert links.token_in_mail(f"http://testserver/abo/abmelden/{token}/") is None
+    assert links.token_in_mail("Bitte abmelden") is None
+    settings.UNSUBSCRIBE_MAILTO = ""
+    assert links.unsubscribe_mailto_for_token(token) == ""
+
+
+@pytest.mark.parametrize("mailto", ["", "abmelden@depesche.invalid"])
+def test_the_list_unsubscribe_headers(settings, mailto):
+    settings.UNSUBSCRIBE_MAILTO = mailto
+    subscriber = Subscriber(email=EMAIL, public_id="cd" * 16)
+    headers = links.list_unsubscribe_headers(subscriber, "thema:energie")
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = links.unsubscribe_url(subscriber, "thema:energie")
+    assert url.startswith("http://testserver/abo/abmelden/")
+    value = headers["List-Unsubscribe"]
+    if mailto:
+        assert value == f"<{url}>, <{links.unsubscribe_mailto(subscriber, 'thema:energie')}>"
+        assert value.count("mailto:abmelden@depesche.invalid?subject=unsubscribe%20") == 1
+    else:
+        assert value == f"<{url}>"
+    # The fast path of the outbox fills the same URL from a format resolved once.
+    token = url.removeprefix("http://testserver/abo/abmelden/").rstrip("/")
+    assert links.unsubscribe_url_format().format(token) == url
+
+
+@pytest.mark.parametrize(
+    ("list_id", "question"),
+    [
+        ("wochenrueckblick", "Möchten Sie den Wochenrückblick abbestellen?"),
+        ("thema:energie,klima", "Möchten Sie die E-Mails zu diesem Thema abbestellen?"),
+        ("alle", "Möchten Sie sich von allen E-Mails abmelden?"),
+    ],
+)
+def test_the_one_click_page_asks_about_the_list_its_link_names(db, list_id, question):
+    token = links.unsubscribe_token(public_id="ef" * 16, list_id=list_id)
+    page = Client().get(f"/abo/abmelden/{token}/")
+    assert page.status_code == 200
+    assert question in main_of(page).get_text()

@@ -852,7 +852,7 @@ def test_erase_removes_the_reader_and_keeps_the_proof_under_a_hash(reader_with_e
         assert row.ip_truncated == "" and row.user_agent == ""
         assert row.erased_at is not None
     assert not ConsentRecord.objects.filter(email__icontains="leserin").exists()
-    assert SuppressedAddress.objects.filter(email_hash=digest, reason="erasure").exists()
+    assert SuppressedAddress.objects.filter(email_hash=digest, reason="erased").exists()
     # The other reader is untouched.
     assert ConsentRecord.objects.filter(subscriber=other, erased_at__isnull=True).count() == 2
 

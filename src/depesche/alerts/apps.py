@@ -13,7 +13,10 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from depesche.alerts import receivers
         from depesche.alerts.kinds import ALERTS
+        from depesche.alerts.selectors import deliveries_for_export
+        from depesche.audience.erasure import export_section_register
         from depesche.delivery.kinds import register
 
         receivers.connect()
         register(ALERTS)
+        export_section_register("deliveries", deliveries_for_export)

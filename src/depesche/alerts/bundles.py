@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from depesche.alerts.models import Delivery
-from depesche.audience.emails import list_unsubscribe_headers, preference_url, unsubscribe_url
+from depesche.audience.emails import preference_url
+from depesche.audience.links import list_unsubscribe_headers, topics_list_id, unsubscribe_url
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.core.text import mask_addresses, one_line
 from depesche.delivery.outbox import Outcome, cancel, claim_ids, record, release_stale_claims
@@ -97,7 +98,7 @@ def render_bundle(
             "Ihre Themen der Woche: %(count)d neue Artikel",
             count,
         )
-    list_id = "thema:" + ",".join(slugs)
+    list_id = topics_list_id(slugs)
     context = {
         "site_name": settings.SITE_NAME,
         "heading": heading,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from depesche.audience.links import topics_list_id
 from depesche.delivery.rendering import Prepared, Recipient, signed_message_id
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.selectors import article_public
@@ -31,7 +32,7 @@ class PreparedAlert(Prepared):
         return message_id(article_id=self.article_id, subscriber_id=recipient.subscriber_id)
 
     def list_id(self, recipient: Recipient) -> str:
-        return f"thema:{recipient.matched_slugs}"
+        return topics_list_id(recipient.matched_slugs.split(","))
 
 
 def prepared_alert(article_id: int) -> PreparedAlert | None:

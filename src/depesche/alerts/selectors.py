@@ -1,4 +1,5 @@
-"""Reads of the alerts' outbox: per-article and overall counts for operators."""
+"""Reads of the alerts' outbox: per-article and overall counts for operators; a reader's
+rows for their data export."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q
 
 from depesche.alerts.models import Delivery
+from depesche.audience.models import Subscriber
 
 STATUSES = [status.value for status in Delivery.Status]
 
@@ -35,3 +37,21 @@ def articles_with_deliveries(*, limit: int = 20) -> list[dict[str, Any]]:
         .order_by("-article_id")[:limit]
     )
     return [dict(row) for row in rows]
+
+
+def deliveries_for_export(subscriber: Subscriber) -> list[dict[str, Any]]:
+    """Alerts queued or sent to the reader (the outbox rows; no message bodies are kept): the
+    "deliveries" part of audience's data export (registered in AlertsConfig.ready())."""
+    return [
+        {
+            "article": row["article__title"],
+            "kind": row["kind"],
+            "matched_tags": row["matched_tags"],
+            "status": row["status"],
+            "created_at": row["created_at"].isoformat(),
+            "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None,
+        }
+        for row in Delivery.objects.filter(subscriber=subscriber)
+        .order_by("created_at")
+        .values("article__title", "kind", "matched_tags", "status", "created_at", "sent_at")
+    ]

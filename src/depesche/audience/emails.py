@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from depesche.audience import links
+from depesche.audience.links import list_unsubscribe_headers, unsubscribe_url
 from depesche.audience.models import Subscriber
 
 
@@ -22,29 +22,6 @@ def preference_url(subscriber: Subscriber) -> str:
     """A preference link valid for 30 days (audience/links.py)."""
     token = links.reader_token_for(subscriber)
     return absolute(reverse("audience:preference-link", args=[token]))
-
-
-def unsubscribe_url(subscriber: Subscriber, list_id: str) -> str:
-    token = links.unsubscribe_token(public_id=subscriber.public_id, list_id=list_id)
-    return absolute(reverse("audience:one-click", args=[token]))
-
-
-def unsubscribe_mailto(subscriber: Subscriber, list_id: str) -> str:
-    token = links.unsubscribe_token(public_id=subscriber.public_id, list_id=list_id)
-    return f"mailto:{settings.UNSUBSCRIBE_MAILTO}?subject={quote('unsubscribe ' + token)}"
-
-
-def list_unsubscribe_headers(subscriber: Subscriber, list_id: str) -> dict[str, str]:
-    """RFC 2369 + RFC 8058 headers: one click in the mail client unsubscribes this list. The
-    mailto: part only where mail to that address reaches us (the email service's inbound
-    webhook, audience/webhooks.py); settings.UNSUBSCRIBE_MAILTO is empty otherwise."""
-    targets = [f"<{unsubscribe_url(subscriber, list_id)}>"]
-    if settings.UNSUBSCRIBE_MAILTO:
-        targets.append(f"<{unsubscribe_mailto(subscriber, list_id)}>")
-    return {
-        "List-Unsubscribe": ", ".join(targets),
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 def build(

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from depesche.audience.ledger import email_normalise
 from depesche.audience.models import TagFollow
-from depesche.audience.services import email_normalise
 
 
 class EmailField(forms.CharField):

@@ -11,15 +11,23 @@ tells how many readers there are and invites guessing).
   "forget this device" leaves them alone: a mail from last year must still unsubscribe.
   Links minted before public_id existed carried {"s": pk}; they are still read, for
   unsubscribing only.
+
+This module is also the only place that spells a list id ("wochenrueckblick", "thema:<slugs>",
+"alle": what a mail belongs to, and the consent ledger's purposes) and the List-Unsubscribe
+header, its one-click URL and its mailto: subject; and the only one that reads them back.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
+from django.urls import reverse
 
-from depesche.audience.models import Subscriber
+from depesche.audience.models import Subscriber, Subscription
 from depesche.core.tokens import TokenInvalid, make_token, read_token
 
 PREFS = "prefs"
@@ -63,8 +71,110 @@ def reader_from_token(*, token: str, purpose: str = PREFS) -> Subscriber:
     return subscriber
 
 
+# --- list ids -------------------------------------------------------------------------------
+
+WEEKLY_LIST = Subscription.Purpose.WEEKLY.value  # the Wochenrückblick
+ALL_LISTS = "alle"  # everything the reader gets
+_TOPICS = "thema:"
+
+
+def topics_list_id(slugs: Iterable[str]) -> str:
+    """The list of one or more followed tags: an alert names every followed tag it matched,
+    "thema:energie,klima", and its one-click link ends exactly those follows."""
+    return _TOPICS + ",".join(slugs)
+
+
+@dataclass(frozen=True)
+class ListRef:
+    """A list id read back: the Wochenrückblick, some topics, or everything."""
+
+    weekly: bool = False
+    topics: bool = False
+    slugs: tuple[str, ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        return not (self.weekly or self.topics)
+
+
+def list_parse(list_id: str) -> ListRef:
+    """What `list_id` names; anything unknown means every list (the safe reading for a reader
+    who asked to unsubscribe)."""
+    if list_id == WEEKLY_LIST:
+        return ListRef(weekly=True)
+    if list_id.startswith(_TOPICS):
+        slugs = tuple(slug for slug in list_id.removeprefix(_TOPICS).split(",") if slug)
+        return ListRef(topics=True, slugs=slugs)
+    return ListRef()
+
+
+# --- one-click unsubscribe: token, URL, mailto: and the List-Unsubscribe header ---------------
+
+
 def unsubscribe_token(*, public_id: str, list_id: str) -> str:
     return make_token(UNSUBSCRIBE, {"p": public_id, "l": list_id})
+
+
+def _one_click_url(token: str) -> str:
+    return settings.BASE_URL + reverse("audience:one-click", args=[token])
+
+
+def unsubscribe_url(subscriber: Subscriber, list_id: str) -> str:
+    return _one_click_url(unsubscribe_token(public_id=subscriber.public_id, list_id=list_id))
+
+
+def unsubscribe_url_format() -> str:
+    """The one-click URL with "{}" where the token goes: for filling a million links without
+    reversing the URL each time (delivery/rendering.py)."""
+    head, _, tail = _one_click_url("TOKEN").rpartition("TOKEN")
+    return _brace(head) + "{}" + _brace(tail)
+
+
+def _brace(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+# What the mailto: link puts in the subject: "unsubscribe <one-click token>". Signed tokens are
+# URL-safe base64 and colons. Only this form counts: a quoted one-click URL in a reply does not.
+_MAILTO_SUBJECT = "unsubscribe {}"
+_MAILTO_TOKEN = re.compile(r"\bunsubscribe\s+([A-Za-z0-9_\-]+(?::[A-Za-z0-9_\-]+)+)", re.I)
+
+
+def unsubscribe_mailto_for_token(token: str) -> str:
+    """The mailto: target (without "mailto:") whose mail unsubscribes what `token` names; ""
+    where no mail to settings.UNSUBSCRIBE_MAILTO reaches us."""
+    if not settings.UNSUBSCRIBE_MAILTO:
+        return ""
+    return f"{settings.UNSUBSCRIBE_MAILTO}?subject=" + quote(_MAILTO_SUBJECT.format(token))
+
+
+def unsubscribe_mailto(subscriber: Subscriber, list_id: str) -> str:
+    token = unsubscribe_token(public_id=subscriber.public_id, list_id=list_id)
+    return "mailto:" + unsubscribe_mailto_for_token(token)
+
+
+def token_in_mail(text: str) -> str | None:
+    """The one-click token a mail to the unsubscribe address carries (subject or body)."""
+    found = _MAILTO_TOKEN.search(text)
+    return found.group(1) if found else None
+
+
+def list_unsubscribe_value(url: str, mailto: str = "") -> str:
+    """The List-Unsubscribe header (RFC 2369): the one-click URL, and the mailto: target where
+    there is one."""
+    return f"<{url}>, <mailto:{mailto}>" if mailto else f"<{url}>"
+
+
+def list_unsubscribe_headers(subscriber: Subscriber, list_id: str) -> dict[str, str]:
+    """RFC 2369 + RFC 8058 headers: one click in the mail client unsubscribes this list. The
+    mailto: part only where mail to that address reaches us (the email service's inbound
+    webhook, delivery/webhooks.py); settings.UNSUBSCRIBE_MAILTO is empty otherwise."""
+    token = unsubscribe_token(public_id=subscriber.public_id, list_id=list_id)
+    mailto = unsubscribe_mailto_for_token(token)
+    return {
+        "List-Unsubscribe": list_unsubscribe_value(_one_click_url(token), mailto),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 @dataclass(frozen=True)

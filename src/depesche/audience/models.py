@@ -69,7 +69,30 @@ class Subscriber(models.Model):
     @property
     def is_suppressed(self) -> bool:
         """Bounced or complained addresses never get mail again."""
-        return self.status in {self.Status.BOUNCED, self.Status.COMPLAINED, self.Status.ERASED}
+        return self.status in SUPPRESSED
+
+
+# How strong a reader's status is; the suppression path (delivery/suppression.py) only ever
+# raises it, for the reader's row and the address's SuppressedAddress entry alike: a late
+# bounce never turns a complaint back into a bounce, nor anything into "active". Only the
+# reader's own new double opt-in lifts "unsubscribed" (never a suppression).
+STATUS_RANK: dict[str, int] = {
+    Subscriber.Status.PENDING: 0,
+    Subscriber.Status.ACTIVE: 0,
+    Subscriber.Status.UNSUBSCRIBED: 1,
+    Subscriber.Status.BOUNCED: 2,
+    Subscriber.Status.COMPLAINED: 3,
+    Subscriber.Status.ERASED: 4,
+}
+# The statuses that stop all mail for good; each leaves a SuppressedAddress entry.
+SUPPRESSED = frozenset(
+    {Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED, Subscriber.Status.ERASED}
+)
+
+
+def status_stronger(new: str, old: str) -> bool:
+    """True if `new` outranks `old` (STATUS_RANK): the only way a status may change by an event."""
+    return STATUS_RANK[new] > STATUS_RANK[old]
 
 
 class Subscription(models.Model):
@@ -254,10 +277,19 @@ class ConsentRecord(models.Model):
 
 
 class SuppressedAddress(models.Model):
-    """A salted hash of an address that must never be mailed again (after erasure)."""
+    """A salted hash of an address that must never be mailed again: it bounced, its reader
+    complained, or was erased (then this entry is all that is left). `reason` is the strongest
+    of these so far (STATUS_RANK) and never goes down."""
 
     email_hash = models.CharField(max_length=64, unique=True)
-    reason = models.CharField(max_length=40)
+    reason = models.CharField(
+        max_length=40,
+        choices=[
+            (status.value, status.label)
+            for status in Subscriber.Status  # the order of STATUS_RANK
+            if status in SUPPRESSED
+        ],
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -1,29 +1,25 @@
-"""The consent texts shown change when a legal page or the newsletter texts change; the email
-service reports bounces, complaints and unsubscribes, and passes on mail to the
-List-Unsubscribe address."""
+"""The consent texts shown change when a legal page or the newsletter texts change.
+
+(What the email service reports, bounces and mail to the List-Unsubscribe address, is the
+outbox's: delivery/webhooks.py.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from anymail.signals import inbound, tracking
 from django.db.models.signals import post_save
 from wagtail.signals import page_published, page_unpublished
 
 from depesche.audience.models import NewsletterSettings
-from depesche.audience.webhooks import on_inbound_message, on_tracking_event
+from depesche.audience.texts import shown_texts_forget
 from depesche.newsroom.models import LegalPage
 
 
 def on_texts_changed(sender: type, **kwargs: Any) -> None:
-    from depesche.audience.texts import shown_texts_forget
-
     shown_texts_forget()
 
 
 def connect() -> None:
-    tracking.connect(on_tracking_event, dispatch_uid="audience.email_service_tracking")
-    inbound.connect(on_inbound_message, dispatch_uid="audience.email_service_inbound")
     for signal in (page_published, page_unpublished):
         signal.connect(on_texts_changed, sender=LegalPage, dispatch_uid=f"audience.{signal}")
     post_save.connect(

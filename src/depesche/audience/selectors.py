@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 
 from depesche.audience import links
@@ -51,20 +49,10 @@ def followed_tag_ids_for_request(request: HttpRequest) -> set[int]:
     return request._depesche_followed  # type: ignore[attr-defined]
 
 
-def deliveries_for_export(*, subscriber: Subscriber) -> list[dict[str, Any]]:
-    """Alerts queued or sent to the reader (the outbox rows; no message bodies are kept)."""
-    from depesche.alerts.models import Delivery
-
-    return [
-        {
-            "article": row["article__title"],
-            "kind": row["kind"],
-            "matched_tags": row["matched_tags"],
-            "status": row["status"],
-            "created_at": row["created_at"].isoformat(),
-            "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None,
-        }
-        for row in Delivery.objects.filter(subscriber=subscriber)
-        .order_by("created_at")
-        .values("article__title", "kind", "matched_tags", "status", "created_at", "sent_at")
-    ]
+def reader_has_anything(subscriber: Subscriber) -> bool:
+    """Whether an "unsubscribe from everything" would end something for this reader."""
+    return (
+        subscriber.status in {Subscriber.Status.ACTIVE, Subscriber.Status.PENDING}
+        or subscriber.subscriptions.filter(active=True).exists()
+        or subscriber.follows.exists()
+    )

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from taggit.models import Tag
 
-from depesche.audience import links, services
+from depesche.audience import erasure, ledger, links, mails, signup, subscriptions
 from depesche.audience.forms import EmailOnlyForm, FollowSignupForm, SignupForm
 from depesche.audience.models import Subscriber, TagFollow, TextVersion
 from depesche.audience.selectors import READER_COOKIE, optin_is_open, reader_from_request
@@ -29,14 +29,14 @@ from depesche.core.tokens import TokenExpired, TokenInvalid, read_token
 from depesche.newsroom.selectors import tag_public
 
 
-def _visit(request: HttpRequest, source: str) -> services.Visit:
-    return services.Visit(source=source, ip=client_ip(request), user_agent=user_agent(request))
+def _visit(request: HttpRequest, source: str) -> ledger.Visit:
+    return ledger.Visit(source=source, ip=client_ip(request), user_agent=user_agent(request))
 
 
 def _rate_limited(request: HttpRequest, email: str | None) -> bool:
     over_ip = ratelimit.hit("signup-ip", client_ip(request) or "?", settings.RATE_SIGNUP_IP)
     over_address = bool(email) and ratelimit.hit(
-        "signup-address", services.email_normalise(email or ""), settings.RATE_SIGNUP_ADDRESS
+        "signup-address", ledger.email_normalise(email or ""), settings.RATE_SIGNUP_ADDRESS
     )
     return over_ip or over_address
 
@@ -58,7 +58,7 @@ def _token_error(
     """A friendly refusal; `new_link` puts the form for a fresh preference link on it."""
     if isinstance(exc, TokenExpired):
         reason = _("Dieser Link ist abgelaufen.")
-    elif isinstance(exc, services.OptInAlreadyUsed):
+    elif isinstance(exc, signup.OptInAlreadyUsed):
         reason = _("Dieser Link wurde bereits verwendet.")
     else:
         reason = _("Dieser Link ist ungültig oder unvollständig.")
@@ -83,7 +83,7 @@ def _signup(
     data = form.cleaned_data
     if data["website"]:
         return True  # a script filled the honeypot: answer as usual, do nothing
-    services.signup_request(
+    signup.signup_request(
         email=data["email"],
         weekly=weekly,
         tag=tag,
@@ -152,15 +152,15 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: link scanners in mail systems fetch links, people click.
     if request.method == "GET":
         try:
-            nonce = read_token("optin", token, max_age=int(services.OPTIN_MAX_AGE.total_seconds()))
+            nonce = read_token("optin", token, max_age=int(mails.OPTIN_MAX_AGE.total_seconds()))
         except TokenInvalid as exc:
             return _token_error(request, exc)
         if not optin_is_open(nonce=str(nonce)):
-            return _token_error(request, services.OptInAlreadyUsed())
+            return _token_error(request, signup.OptInAlreadyUsed())
         return render(request, "audience/confirm.html", {"token": token})
     try:
-        subscriber = services.optin_confirm(token=token, visit=_visit(request, "bestaetigung"))
-    except (TokenInvalid, services.OptInAlreadyUsed) as exc:
+        subscriber = signup.optin_confirm(token=token, visit=_visit(request, "bestaetigung"))
+    except (TokenInvalid, signup.OptInAlreadyUsed) as exc:
         return _token_error(request, exc)
     response = render(request, "audience/confirmed.html", {"subscriber": subscriber})
     _remember_reader(response, request, subscriber)
@@ -192,14 +192,14 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(signup_url)
     texts = shown_texts(follow=True)
     try:
-        services.follow_tag(
+        subscriptions.follow_tag(
             subscriber=reader,
             tag=tag,
             consent_text=texts.consent,
             privacy_text=texts.privacy,
             visit=_visit(request, "thema-folgen"),
         )
-    except services.NotConfirmed:
+    except subscriptions.NotConfirmed:
         return redirect(signup_url)
     messages.success(request, _("Sie folgen jetzt „%(tag)s“.") % {"tag": tag.name})
     return HttpResponseRedirect(_safe_next(request, reverse("tag", args=[tag.slug])))
@@ -229,7 +229,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     context = {
         "reader": reader,
         "follows": reader.follows.select_related("tag").order_by("tag__name"),
-        "weekly": reader.subscriptions.filter(purpose=services.WEEKLY, active=True).exists(),
+        "weekly": reader.subscriptions.filter(purpose=links.WEEKLY_LIST, active=True).exists(),
         "frequencies": TagFollow.Frequency.choices,
         # "weekly_on" records this consent text in the ledger, so the page must show it.
         "texts": shown_texts(),
@@ -248,7 +248,7 @@ def _preference_link_form(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             if not form.cleaned_data["website"]:
-                services.preference_link_request(email=form.cleaned_data["email"])
+                signup.preference_link_request(email=form.cleaned_data["email"])
             sent = True
         else:
             status = 400
@@ -284,7 +284,7 @@ def preference_update(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Unbekannte Häufigkeit."))
         else:
             try:
-                services.follow_frequency_set(
+                subscriptions.follow_frequency_set(
                     subscriber=reader,
                     follow_id=_int(request.POST.get("follow")),
                     frequency=frequency,
@@ -294,14 +294,14 @@ def preference_update(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("Dieses Thema folgen Sie nicht."))
     elif action == "unfollow":
         tag = Tag.objects.filter(pk=_int(request.POST.get("tag"))).first()
-        if tag is not None and services.follow_end(subscriber=reader, tag=tag, visit=visit):
+        if tag is not None and subscriptions.follow_end(subscriber=reader, tag=tag, visit=visit):
             messages.success(request, _("Sie folgen „%(tag)s“ nicht mehr.") % {"tag": tag.name})
         else:
             messages.error(request, _("Dieses Thema folgen Sie nicht."))
     elif action in {"weekly_on", "weekly_off"}:
         texts = shown_texts()
         try:
-            services.weekly_set(
+            subscriptions.weekly_set(
                 subscriber=reader,
                 on=action == "weekly_on",
                 visit=visit,
@@ -309,23 +309,23 @@ def preference_update(request: HttpRequest) -> HttpResponse:
                 privacy_text=texts.privacy,
             )
             messages.success(request, _("Wochenrückblick-Einstellung gespeichert."))
-        except services.NotConfirmed:
+        except subscriptions.NotConfirmed:
             messages.error(request, _("Bitte melden Sie sich über das Formular neu an."))
     elif action == "unsubscribe_all":
-        services.unsubscribe_all(subscriber=reader, visit=visit)
+        subscriptions.unsubscribe_all(subscriber=reader, visit=visit)
         messages.success(request, _("Sie sind von allen E-Mails abgemeldet."))
     elif action == "erase":
         if request.POST.get("confirm_erase") != "1":
             messages.error(request, _("Bitte bestätigen Sie das Löschen mit dem Häkchen."))
         else:
-            services.subscriber_erase(subscriber=reader)
+            erasure.subscriber_erase(subscriber=reader)
             response = render(request, "audience/erased.html")
             response.delete_cookie(READER_COOKIE)
             return response
     elif action == "forget":
         # Revokes this cookie, the reader's cookies elsewhere and every preference link mailed
         # so far: a copied cookie or a forwarded mail no longer opens the page.
-        services.reader_tokens_revoke(subscriber=reader)
+        erasure.reader_tokens_revoke(subscriber=reader)
         response = redirect("audience:preferences")
         response.delete_cookie(READER_COOKIE)
         return response
@@ -346,7 +346,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
     reader = reader_from_request(request)
     if reader is None:
         raise Http404("no reader recognised on this browser")
-    data = services.subscriber_export(subscriber=reader)
+    data = erasure.subscriber_export(subscriber=reader)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
@@ -365,10 +365,11 @@ def one_click(request: HttpRequest, token: str) -> HttpResponse:
     except TokenInvalid as exc:
         return _token_error(request, exc)
     list_id = target.list_id
+    context = {"lists": links.list_parse(list_id)}
     if request.method == "GET":
-        return render(request, "audience/unsubscribe.html", {"token": token, "list_id": list_id})
+        return render(request, "audience/unsubscribe.html", {"token": token, **context})
     if target.subscriber is not None:
-        services.list_unsubscribe(
+        subscriptions.list_unsubscribe(
             subscriber=target.subscriber, list_id=list_id, visit=_visit(request, "one-click")
         )
-    return render(request, "audience/unsubscribed.html", {"list_id": list_id})
+    return render(request, "audience/unsubscribed.html", context)

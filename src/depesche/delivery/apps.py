@@ -9,3 +9,8 @@ class DeliveryConfig(AppConfig):
     name = "depesche.delivery"
     label = "delivery"
     verbose_name = _("Versand")
+
+    def ready(self) -> None:
+        from depesche.delivery import webhooks
+
+        webhooks.connect()

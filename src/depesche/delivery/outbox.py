@@ -24,7 +24,7 @@ from django.utils import timezone
 from depesche.audience.models import Subscriber
 from depesche.delivery.kinds import MailKind, outbox_models
 from depesche.delivery.models import OutboxRow
-from depesche.delivery.services import subscriber_bounced
+from depesche.delivery.suppression import address_suppress
 
 CLAIM_LEASE = timedelta(minutes=5)
 Status = OutboxRow.Status
@@ -215,4 +215,4 @@ def record(outcome: Outcome, model: type[OutboxRow], *, now: datetime | None = N
         for ids, subscriber_id, error in outcome.bounced:
             rows.filter(pk__in=ids).update(status=Status.BOUNCED, claimed_at=None, last_error=error)
             # A hard bounce suppresses the address: nothing is ever sent to it again.
-            subscriber_bounced(subscriber_id=subscriber_id, error=error)
+            address_suppress(reason="bounced", subscriber_id=subscriber_id, detail=error)

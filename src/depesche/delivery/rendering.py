@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, parseaddr
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -23,7 +22,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
-from depesche.audience.links import reader_token, unsubscribe_token
+from depesche.audience.links import (
+    list_unsubscribe_value,
+    reader_token,
+    unsubscribe_mailto_for_token,
+    unsubscribe_token,
+    unsubscribe_url_format,
+)
 from depesche.core.text import one_line
 
 POLICY = SMTP.clone(cte_type="8bit", max_line_length=998)
@@ -148,7 +153,7 @@ class Prepared:
         self.marks = {name: _mark(name).encode() for name in FIELDS}
         # Token links resolved once, with the token's place kept for str.format.
         self.prefs_url = _link_format("audience:preference-link")
-        self.unsub_url = _link_format("audience:one-click")
+        self.unsub_url = unsubscribe_url_format()
         for name in self.required:
             if name == "UNSUBMAIL" and not self.unsub_mailto:
                 continue
@@ -157,7 +162,7 @@ class Prepared:
 
     def _list_unsubscribe(self, url: str, mailto: str) -> str:
         # mailto: only where mail to that address reaches us (settings.UNSUBSCRIBE_MAILTO).
-        return f"<{url}>, <mailto:{mailto}>" if self.unsub_mailto else f"<{url}>"
+        return list_unsubscribe_value(url, mailto if self.unsub_mailto else "")
 
     def message_id(self, recipient: Recipient) -> str:
         raise NotImplementedError
@@ -179,7 +184,7 @@ class Prepared:
             "UNSUB": self.unsub_url.format(token),
         }
         if self.unsub_mailto:
-            values["UNSUBMAIL"] = f"{self.unsub_mailto}?subject=" + quote("unsubscribe " + token)
+            values["UNSUBMAIL"] = unsubscribe_mailto_for_token(token)
         return values
 
     def render(self, recipient: Recipient) -> bytes:

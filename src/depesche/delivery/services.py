@@ -7,8 +7,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from depesche.audience.models import Subscriber
-from depesche.core.text import mask_addresses
 from depesche.delivery.kinds import outbox_models
 from depesche.delivery.models import OutboxRow
 
@@ -27,13 +25,3 @@ def deliveries_cancel_for_subscriber(*, subscriber_id: int) -> int:
             status=OutboxRow.Status.CANCELLED
         )
     return cancelled
-
-
-def subscriber_bounced(*, subscriber_id: int, error: str) -> None:
-    """A mail to the reader bounced for good: the address is suppressed and nothing queued for
-    it goes out. Runs inside the caller's transaction (the outbox's record)."""
-    Subscriber.objects.filter(pk=subscriber_id).update(status=Subscriber.Status.BOUNCED)
-    deliveries_cancel_for_subscriber(subscriber_id=subscriber_id)
-    logger.info(
-        "reader %s suppressed after a hard bounce: %s", subscriber_id, mask_addresses(error)
-    )

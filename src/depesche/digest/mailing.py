@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from depesche.audience.links import WEEKLY_LIST
 from depesche.audience.models import Subscriber, Subscription
 from depesche.core.timefmt import format_date
 from depesche.delivery.kinds import MailKind
@@ -18,9 +19,6 @@ from depesche.delivery.rendering import Prepared, Recipient, signed_message_id
 from depesche.digest.models import Digest, DigestMail
 from depesche.digest.selectors import topics_to_publish
 from depesche.podcast.models import Episode
-
-# The unsubscribe list of the Wochenrückblick (audience.services.list_unsubscribe).
-WEEKLY_LIST = "wochenrueckblick"
 
 
 def episode_key(digest: Digest) -> str:

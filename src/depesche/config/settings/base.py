@@ -191,7 +191,7 @@ PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
 # anymail itself would accept unauthenticated posts.
 ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET"), **_anymail}
 # The mailto: part of List-Unsubscribe, only where mail to it reaches us: through an email
-# service's inbound webhook (/anymail/<service>/inbound/, depesche.audience.webhooks), which
+# service's inbound webhook (/anymail/<service>/inbound/, depesche.delivery.webhooks), which
 # needs the webhook secret. Plain SMTP has no inbound path: no mailto, the https link only.
 UNSUBSCRIBE_MAILTO = (
     env.get_str("DEPESCHE_UNSUBSCRIBE_MAILTO")

@@ -20,9 +20,9 @@ from taggit.models import Tag
 from depesche.alerts.models import Delivery
 from depesche.audience import tasks
 from depesche.audience.models import ConsentRecord, Subscriber, Subscription, SuppressedAddress
-from depesche.audience.services import subscriber_suppress
 from depesche.audience.texts import ShownTexts, shown_texts
 from depesche.config import urls
+from depesche.delivery.suppression import address_suppress
 from tests.audience.test_services import confirmed, ledger, signup
 from tests.factories import publish_article
 
@@ -321,8 +321,8 @@ def test_an_unknown_address_is_acknowledged_and_nothing_changes(client, queued):
 
 def test_the_service_rejects_reasons_it_does_not_know(reader):
     with pytest.raises(ValueError, match="opened"):
-        subscriber_suppress(email=READER, reason="opened")
-    assert subscriber_suppress(email="fremd@example.org", reason="bounced") is False
+        address_suppress(email=READER, reason="opened")
+    assert address_suppress(email="fremd@example.org", reason="bounced") is False
 
 
 @pytest.fixture

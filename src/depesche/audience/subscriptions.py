@@ -1,0 +1,133 @@
+"""What a reader gets: follows and their frequency, the Wochenrückblick, leaving a list or
+everything. Every consent and withdrawal is in the ledger."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from taggit.models import Tag
+
+from depesche.audience.ledger import Visit, ledger_write, purpose_for
+from depesche.audience.links import ALL_LISTS, WEEKLY_LIST, list_parse, topics_list_id
+from depesche.audience.models import ConsentRecord, Subscriber, Subscription, TagFollow, TextVersion
+
+
+class NotConfirmed(Exception):
+    """The reader's address is not confirmed (or no longer subscribed): a double opt-in is due."""
+
+
+@transaction.atomic
+def follow_tag(
+    *,
+    subscriber: Subscriber,
+    tag: Tag,
+    consent_text: TextVersion,
+    privacy_text: TextVersion | None,
+    visit: Visit,
+    frequency: str = TagFollow.Frequency.INSTANT,
+) -> TagFollow:
+    """One-click follow for a reader whose address is confirmed. Raises NotConfirmed."""
+    if subscriber.status != Subscriber.Status.ACTIVE:
+        raise NotConfirmed
+    follow, created = TagFollow.objects.get_or_create(
+        subscriber=subscriber,
+        tag=tag,
+        defaults={"active": True, "confirmed_at": timezone.now(), "frequency": frequency},
+    )
+    reactivated = not created and not follow.active
+    if reactivated:
+        follow.active = True
+        follow.confirmed_at = timezone.now()
+        follow.save(update_fields=["active", "confirmed_at"])
+    if created or reactivated:
+        ledger_write(
+            subscriber,
+            ConsentRecord.Action.CONSENT,
+            purpose_for(weekly=False, tag=tag),
+            visit,
+            consent_text=consent_text,
+            privacy_text=privacy_text,
+        )
+    return follow
+
+
+def follow_frequency_set(*, subscriber: Subscriber, follow_id: int, frequency: str) -> TagFollow:
+    """Raises TagFollow.DoesNotExist for a follow that is not the reader's."""
+    if frequency not in TagFollow.Frequency.values:
+        raise ValueError(f"unknown frequency {frequency!r}")
+    follow = TagFollow.objects.get(pk=follow_id, subscriber=subscriber)
+    follow.frequency = frequency
+    follow.save(update_fields=["frequency"])
+    return follow
+
+
+@transaction.atomic
+def follow_end(*, subscriber: Subscriber, tag: Tag, visit: Visit) -> bool:
+    """Stop following `tag`; records the withdrawal. False if there was nothing to end."""
+    deleted, _ = TagFollow.objects.filter(subscriber=subscriber, tag=tag).delete()
+    if deleted:
+        ledger_write(subscriber, ConsentRecord.Action.WITHDRAWAL, topics_list_id([tag.slug]), visit)
+    return bool(deleted)
+
+
+@transaction.atomic
+def weekly_set(
+    *,
+    subscriber: Subscriber,
+    on: bool,
+    visit: Visit,
+    consent_text: TextVersion | None = None,
+    privacy_text: TextVersion | None = None,
+) -> None:
+    """Switch the Wochenrückblick on (confirmed readers only: raises NotConfirmed) or off."""
+    now = timezone.now()
+    current = subscriber.subscriptions.filter(purpose=WEEKLY_LIST, active=True).exists()
+    if on == current:
+        return
+    if on:
+        if subscriber.status != Subscriber.Status.ACTIVE:
+            raise NotConfirmed
+        Subscription.objects.update_or_create(
+            subscriber=subscriber,
+            purpose=WEEKLY_LIST,
+            defaults={"active": True, "confirmed_at": now, "ended_at": None},
+        )
+        ledger_write(
+            subscriber,
+            ConsentRecord.Action.CONSENT,
+            WEEKLY_LIST,
+            visit,
+            consent_text=consent_text,
+            privacy_text=privacy_text,
+        )
+    else:
+        subscriber.subscriptions.filter(purpose=WEEKLY_LIST).update(active=False, ended_at=now)
+        ledger_write(subscriber, ConsentRecord.Action.WITHDRAWAL, WEEKLY_LIST, visit)
+
+
+@transaction.atomic
+def unsubscribe_all(*, subscriber: Subscriber, visit: Visit) -> None:
+    """End every subscription and follow; the address stays known but gets nothing more.
+
+    A suppressed reader stays suppressed (bounced, complained): only an active or unconfirmed
+    reader becomes "unsubscribed"."""
+    now = timezone.now()
+    subscriber.subscriptions.update(active=False, ended_at=now)
+    subscriber.follows.all().delete()
+    if subscriber.status in {Subscriber.Status.ACTIVE, Subscriber.Status.PENDING}:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = now
+    subscriber.save()
+    ledger_write(subscriber, ConsentRecord.Action.WITHDRAWAL, ALL_LISTS, visit)
+
+
+def list_unsubscribe(*, subscriber: Subscriber, list_id: str, visit: Visit) -> None:
+    """Unsubscribe exactly the list a message belonged to (RFC 8058 one-click)."""
+    lists = list_parse(list_id)
+    if lists.weekly:
+        weekly_set(subscriber=subscriber, on=False, visit=visit)
+    elif lists.topics:
+        for tag in Tag.objects.filter(slug__in=lists.slugs):
+            follow_end(subscriber=subscriber, tag=tag, visit=visit)
+    else:
+        unsubscribe_all(subscriber=subscriber, visit=visit)
