@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from depesche.audience import services
 from depesche.audience.admin_views import CONSENTS, SUBSCRIBERS
+from depesche.audience.admin_views.subscribers import subscribers_for_admin
 from depesche.audience.models import (
     ConsentRecord,
     NewsletterSettings,
@@ -509,8 +510,6 @@ def test_subscribers_list_with_counts_and_status_filter(admin_client, ledger):
 
 
 def test_subscriber_counts(ledger):
-    from depesche.audience.admin_views import subscribers_for_admin
-
     anna = Subscriber.objects.get(email="anna@example.org")
     energie = ledger
     texts = shown_texts(follow=True)

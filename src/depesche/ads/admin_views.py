@@ -19,7 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from depesche.ads.models import Advertiser, Campaign
 from depesche.ads.selectors import campaign_report
-from depesche.audience.admin_views import csv_safe
+from depesche.core.admin.export import csv_safe
 
 REPORT_PERMISSION = "ads.view_campaign"
 

@@ -37,18 +37,13 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 
-from depesche.audience.admin_views import (
-    SUBSCRIBERS,
-    berlin_iso,
-    berlin_naive,
-    berlin_text,
-    can_view,
-    csv_safe,
-    sees_reader_data,
-)
+from depesche.audience.admin_views import SUBSCRIBERS, sees_reader_data
 from depesche.audience.masking import email_masked, emails_masked_in
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.audience.services import email_normalise
+from depesche.core.admin.export import csv_safe
+from depesche.core.admin.permissions import can_view
+from depesche.core.timefmt import berlin_iso, berlin_naive, berlin_text
 from depesche.delivery.admin_selectors import (
     STATUSES,
     article_delivery_summaries,
