@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from depesche.core.timefmt import format_datetime
 from depesche.digest import grouping, selectors, summaries
+from depesche.digest.audit import digest_approved_log
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
 from depesche.digest.weeks import BERLIN, latest_week, period_of
 from depesche.newsroom.selectors import article_is_public
@@ -192,9 +193,9 @@ def digest_build(
 
 
 def digest_approve(*, digest: Digest, user: Any | None, auto: bool = False) -> Digest:
-    """Approve a draft: status "approved", when and by whom (None: automatically). Atomic; after
-    the commit, digest_on_approved runs once. DigestLocked if it is no longer a draft,
-    DigestEmpty if it has no topics."""
+    """Approve a draft: status "approved", when and by whom (None: automatically), and an entry
+    in Wagtail's audit log. Atomic; after the commit, digest_on_approved runs once.
+    DigestLocked if it is no longer a draft, DigestEmpty if it has no topics."""
     with transaction.atomic():
         locked = Digest.objects.select_for_update().get(pk=digest.pk)
         if locked.is_locked:
@@ -215,6 +216,7 @@ def digest_approve(*, digest: Digest, user: Any | None, auto: bool = False) -> D
         locked.approved_by = user if user is not None and user.is_authenticated else None
         locked.auto_approved = auto
         locked.save(update_fields=["status", "approved_at", "approved_by", "auto_approved"])
+        digest_approved_log(digest=locked, user=locked.approved_by, auto=auto)
         transaction.on_commit(partial(digest_on_approved, locked))
     return locked
 
