@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils.http import http_date
 
+from depesche.core.timefmt import BERLIN
 from tests.factories import publish_article, save_draft_article
 
-BERLIN = ZoneInfo("Europe/Berlin")
 pytestmark = pytest.mark.django_db
 
 

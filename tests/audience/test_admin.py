@@ -3,7 +3,6 @@ import importlib
 import io
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -25,9 +24,9 @@ from depesche.audience.models import (
     SuppressedAddress,
 )
 from depesche.audience.texts import shown_texts
+from depesche.core.timefmt import BERLIN
 from depesche.core.tokens import make_token
 
-BERLIN = ZoneInfo("Europe/Berlin")
 LEDGER = reverse(f"{CONSENTS}:index")
 SUBSCRIBERS_URL = reverse(f"{SUBSCRIBERS}:index")
 UA = "Mozilla/5.0 (X11; Linux x86_64) Testbrowser/1.0"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,11 +14,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from depesche.audience.models import Subscriber
+from depesche.core.timefmt import BERLIN
 from depesche.delivery.admin_views import ARTICLES, QUEUE, article_page_buttons
 from depesche.delivery.models import Delivery
 from tests.factories import follower, publish_article, save_draft_article
 
-BERLIN = ZoneInfo("Europe/Berlin")
 ARTICLE_LIST = reverse(f"{ARTICLES}:index")
 QUEUE_URL = reverse(f"{QUEUE}:index")
 ENERGIE = ("anna", "ben", "cora", "dora", "emil", "fritz")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from depesche.audience.emails import list_unsubscribe_headers, preference_url, unsubscribe_url
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.core.text import mask_addresses, one_line
+from depesche.core.timefmt import BERLIN
 from depesche.delivery.models import Delivery
 from depesche.delivery.rendering import checked_address, signed_message_id
 from depesche.delivery.sending import Sender, backoff, release_stale_claims
@@ -34,7 +34,6 @@ from depesche.newsroom.selectors import articles_public
 
 logger = logging.getLogger(__name__)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 KINDS = (TagFollow.Frequency.DAILY, TagFollow.Frequency.WEEKLY)
 # Readers per claim: keeps memory flat and a batch well inside sending.CLAIM_LEASE.
 BATCH = 200

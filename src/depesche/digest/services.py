@@ -13,11 +13,11 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from depesche.core.timefmt import format_datetime
+from depesche.core.timefmt import BERLIN, format_datetime
 from depesche.digest import grouping, selectors, summaries
 from depesche.digest.audit import digest_approved_log
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
-from depesche.digest.weeks import BERLIN, latest_week, period_of
+from depesche.digest.weeks import latest_week, period_of
 from depesche.newsroom.selectors import article_is_public
 
 logger = logging.getLogger(__name__)
