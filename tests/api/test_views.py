@@ -221,6 +221,31 @@ def test_etag_and_last_modified(client, articles, url):
     assert not_modified["ETag"] == etag and not_modified.content == b""
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "W/{etag}",  # weakened by a proxy that compressed the body
+        '"anders", {etag}',
+        '"anders", W/{etag}, "noch-eins"',
+        "*",
+    ],
+)
+def test_if_none_match_takes_weak_tags_lists_and_star(client, articles, header):
+    etag = client.get("/api/articles/")["ETag"]
+    response = client.get("/api/articles/", headers={"if-none-match": header.format(etag=etag)})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+@pytest.mark.parametrize("header", ['"anders", "noch-eins"', 'W/"anders"', "{bare}"])
+def test_if_none_match_without_our_tag_gets_the_body(client, articles, header):
+    etag = client.get("/api/articles/")["ETag"]
+    response = client.get(
+        "/api/articles/", headers={"if-none-match": header.format(bare=etag.strip('"'))}
+    )
+    assert response.status_code == 200
+
+
 def test_last_modified_is_the_newest_change(client, articles):
     response = client.get("/api/articles/", {"section": "politik"})
     assert response["Last-Modified"] == http_date(articles["old"].last_published_at.timestamp())
