@@ -25,7 +25,7 @@ APPROVE_PERMISSION = "digest.approve_digest"
 
 
 def can_approve(user: Any, digest: Digest) -> bool:
-    return digest.status == Digest.Status.DRAFT and bool(user.has_perm(APPROVE_PERMISSION))
+    return not digest.is_locked and bool(user.has_perm(APPROVE_PERMISSION))
 
 
 def approve_url(digest: Digest) -> str:
@@ -67,7 +67,7 @@ class ApproveView(PermissionRequiredAdminView):
         context["digest"] = self.digest
         context["topics"] = self.digest.topics.all()
         context["edit_url"] = self.edit_url()
-        context["can_approve"] = self.digest.status == Digest.Status.DRAFT
+        context["can_approve"] = not self.digest.is_locked
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -77,7 +77,7 @@ def digest_publish(
     """Podcast, then email, then an entry in Wagtail's audit log; returns the mails queued.
     Only approved (or sent) digests."""
     digest = Digest.objects.get(pk=digest_id)
-    if digest.status == Digest.Status.DRAFT:
+    if not digest.is_locked:  # still a draft
         raise ValueError(f"Wochenrückblick {digest.week} ist noch nicht freigegeben")
     podcast = False
     try:
