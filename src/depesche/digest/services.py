@@ -17,6 +17,7 @@ from depesche.core.timefmt import BERLIN, format_datetime
 from depesche.digest import grouping, selectors, summaries
 from depesche.digest.audit import digest_approved_log
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
+from depesche.digest.tasks import digest_publish_task
 from depesche.digest.weeks import latest_week, period_of
 from depesche.newsroom.selectors import article_is_public
 
@@ -224,8 +225,6 @@ def digest_approve(*, digest: Digest, user: Any | None, auto: bool = False) -> D
 def digest_on_approved(digest: Digest) -> None:
     """Runs once after a digest's approval has been committed: the worker synthesises the
     podcast episode and queues the email to every active subscriber (digest/publishing.py)."""
-    from depesche.digest.tasks import digest_publish_task
-
     digest_publish_task.enqueue(digest_id=digest.pk)
 
 
