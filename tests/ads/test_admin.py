@@ -7,8 +7,11 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from depesche.ads.models import Advertiser, Campaign
 from depesche.ads.services import ad_click_record, ad_impression_record, click_token
@@ -159,10 +162,15 @@ def test_report_csv(admin_client, counted):
 
 
 def test_report_needs_permission(client, counted, django_user_model):
-    user = django_user_model.objects.create_user("leser", password="x")
+    user = django_user_model.objects.create_user("redakteur", password="x")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     response = client.get(f"/admin/snippets/ads/campaign/{counted.pk}/bericht/")
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302  # Wagtail's answer to PermissionDenied
+    assert response["Location"] == reverse("wagtailadmin_home")
+    user.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    client.force_login(django_user_model.objects.get(pk=user.pk))  # fresh permission cache
+    assert client.get(f"/admin/snippets/ads/campaign/{counted.pk}/bericht/").status_code == 200
 
 
 def test_campaign_form_and_sponsor_field_render(admin_client, site_tree):
@@ -231,3 +239,46 @@ def test_a_campaign_saved_in_the_admin_reaches_cached_pages(
         )
     assert response.status_code == 302
     assert "Warm durch den Winter" in client.get(article.url).content.decode()
+
+
+# --- Wagtail's audit log (Reports → Site history) -------------------------------------------
+
+CAMPAIGN_FORM = {
+    "name": "Winter",
+    "starts_at": "2026-12-01 10:00",
+    "ends_at": "2026-12-24 10:00",
+    "weight": 2,
+    "priority": 1,
+    "active": "on",
+    "kind": "native",
+    "brand": "Nordlicht",
+    "headline": "Warm durch den Winter",
+    "target_url": "https://nordlicht.example/winter",
+}
+
+
+def campaign_log(campaign_id: int) -> list[tuple[str, int | None]]:
+    entries = ModelLogEntry.objects.filter(
+        content_type__model="campaign", object_id=str(campaign_id)
+    ).order_by("timestamp", "pk")
+    return [(entry.action, entry.user_id) for entry in entries]
+
+
+def test_campaign_changes_in_the_admin_are_in_the_audit_log(admin_client, admin_user, db):
+    """Wagtail's snippet views log create, edit and delete themselves: this holds them to it."""
+    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    form = {**CAMPAIGN_FORM, "advertiser": advertiser.pk}
+    assert admin_client.post(ADD_URL, form).status_code == 302
+    campaign = Campaign.objects.get(name="Winter")
+    edit = reverse("wagtailsnippets_ads_campaign:edit", args=[campaign.pk])
+    assert admin_client.post(edit, {**form, "headline": "Wärmer"}).status_code == 302
+    delete = reverse("wagtailsnippets_ads_campaign:delete", args=[campaign.pk])
+    assert admin_client.post(delete).status_code == 302
+    assert not Campaign.objects.filter(pk=campaign.pk).exists()
+    assert campaign_log(campaign.pk) == [
+        ("wagtail.create", admin_user.pk),
+        ("wagtail.edit", admin_user.pk),
+        ("wagtail.delete", admin_user.pk),
+    ]
+    page = admin_client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert page.count("Nordlicht AG: Winter") >= 3

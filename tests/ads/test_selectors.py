@@ -10,9 +10,18 @@ import pytest
 from django.utils import timezone
 from taggit.models import Tag
 
-from depesche.ads.selectors import ASIDE, LIST, campaign_choose, campaigns_scheduled
+from depesche.ads.selectors import (
+    ASIDE,
+    LIST,
+    ad_for_slot,
+    campaign_choose,
+    campaigns_scheduled,
+    list_slot_here,
+    page_ads,
+    targeting_of,
+)
 from tests.ads.conftest import make_campaign
-from tests.factories import make_image
+from tests.factories import make_image, publish_article
 
 
 def names(campaigns) -> set[str]:
@@ -123,3 +132,53 @@ def test_unpublished_sponsored_article_is_not_eligible(site_tree):
     assert names(campaigns_scheduled().running) == {"artikel"}
     article.unpublish()
     assert names(campaigns_scheduled().running) == set()
+
+
+# --- the page's slots (moved out of the template tag) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("position", "last", "here"),
+    [(1, False, False), (3, False, True), (4, False, False), (2, True, True), (5, True, False)],
+)
+def test_list_slot_goes_after_the_nth_teaser_or_a_shorter_lists_last(
+    settings, position, last, here
+):
+    settings.ADS_LIST_AFTER_TEASER = 3
+    assert list_slot_here(position=position, last=last) is here
+
+
+def test_targeting_of_articles_sections_and_tags(site_tree):
+    politik = site_tree.sections["Politik"]
+    article = publish_article(politik, tags=["Rente", "Energie"])
+    tag_ids = tuple(sorted(t.pk for t in article.tags.all()))
+    assert targeting_of(page=article) == (politik.pk, tag_ids)
+    assert targeting_of(page=article, article_tags=[]) == (politik.pk, ())  # the view's tags
+    assert targeting_of(page=politik) == (politik.pk, ())
+    energie = Tag.objects.get(name="Energie")
+    assert targeting_of(tag=energie) == (None, (energie.pk,))
+    assert targeting_of() == (None, ())
+
+
+def test_ad_for_slot_queries_once_per_page_and_shows_a_campaign_once(
+    site_tree, rf, django_assert_num_queries
+):
+    make_campaign(name="a")
+    make_campaign(name="b")
+    request = rf.get("/")
+    politik = site_tree.sections["Politik"]
+    with django_assert_num_queries(1):
+        first = ad_for_slot(request=request, slot=ASIDE, page=politik)
+        second = ad_for_slot(request=request, slot=ASIDE, page=politik)
+        third = ad_for_slot(request=request, slot=ASIDE, page=politik)
+    assert {first.name, second.name} == {"a", "b"} and third is None
+    assert page_ads(request).shown == {first.pk, second.pk}
+
+
+def test_ad_for_slot_skips_the_articles_own_sponsored_teaser(site_tree, rf):
+    article = publish_article(site_tree.sections["Politik"], title="Gesponsert")
+    make_campaign(name="teaser", sponsored_article=article, target_url="")
+    assert ad_for_slot(request=rf.get("/"), slot=ASIDE, page=article) is None
+    other = publish_article(site_tree.sections["Politik"], title="Anderer Artikel")
+    shown = ad_for_slot(request=rf.get("/"), slot=ASIDE, page=other)
+    assert shown is not None and shown.name == "teaser"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,9 +16,9 @@ from openpyxl import load_workbook
 from depesche.alerts.admin_views import ARTICLES, QUEUE, article_page_buttons
 from depesche.alerts.models import Delivery
 from depesche.audience.models import Subscriber
+from depesche.core.timefmt import BERLIN
 from tests.factories import follower, publish_article, save_draft_article
 
-BERLIN = ZoneInfo("Europe/Berlin")
 ARTICLE_LIST = reverse(f"{ARTICLES}:index")
 QUEUE_URL = reverse(f"{QUEUE}:index")
 ENERGIE = ("anna", "ben", "cora", "dora", "emil", "fritz")

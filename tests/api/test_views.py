@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils.http import http_date
 
+from depesche.core.timefmt import BERLIN
 from tests.factories import publish_article, save_draft_article
 
-BERLIN = ZoneInfo("Europe/Berlin")
 pytestmark = pytest.mark.django_db
 
 
@@ -220,6 +219,31 @@ def test_etag_and_last_modified(client, articles, url):
     assert client.get(url, headers={"if-modified-since": http_date(0)}).status_code == 200
     not_modified = client.get(url, headers={"if-none-match": etag})
     assert not_modified["ETag"] == etag and not_modified.content == b""
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "W/{etag}",  # weakened by a proxy that compressed the body
+        '"anders", {etag}',
+        '"anders", W/{etag}, "noch-eins"',
+        "*",
+    ],
+)
+def test_if_none_match_takes_weak_tags_lists_and_star(client, articles, header):
+    etag = client.get("/api/articles/")["ETag"]
+    response = client.get("/api/articles/", headers={"if-none-match": header.format(etag=etag)})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+@pytest.mark.parametrize("header", ['"anders", "noch-eins"', 'W/"anders"', "{bare}"])
+def test_if_none_match_without_our_tag_gets_the_body(client, articles, header):
+    etag = client.get("/api/articles/")["ETag"]
+    response = client.get(
+        "/api/articles/", headers={"if-none-match": header.format(bare=etag.strip('"'))}
+    )
+    assert response.status_code == 200
 
 
 def test_last_modified_is_the_newest_change(client, articles):

@@ -3,7 +3,6 @@ import importlib
 import io
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -12,9 +11,12 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 from taggit.models import Tag
+from wagtail.models import ModelLogEntry
 
 from depesche.audience import services
-from depesche.audience.admin_views import CONSENTS, SUBSCRIBERS
+from depesche.audience.admin_views import CONSENTS, LEDGER_EXPORTED, READER_ERASED, SUBSCRIBERS
+from depesche.audience.admin_views import subscribers as subscribers_admin
+from depesche.audience.admin_views.subscribers import subscribers_for_admin
 from depesche.audience.models import (
     ConsentRecord,
     NewsletterSettings,
@@ -22,10 +24,10 @@ from depesche.audience.models import (
     SuppressedAddress,
 )
 from depesche.audience.texts import shown_texts
+from depesche.core.timefmt import BERLIN
 from depesche.core.tokens import make_token
 from depesche.delivery.suppression import address_suppress
 
-BERLIN = ZoneInfo("Europe/Berlin")
 LEDGER = reverse(f"{CONSENTS}:index")
 SUBSCRIBERS_URL = reverse(f"{SUBSCRIBERS}:index")
 UA = "Mozilla/5.0 (X11; Linux x86_64) Testbrowser/1.0"
@@ -510,8 +512,6 @@ def test_subscribers_list_with_counts_and_status_filter(admin_client, ledger):
 
 
 def test_subscriber_counts(ledger):
-    from depesche.audience.admin_views import subscribers_for_admin
-
     anna = Subscriber.objects.get(email="anna@example.org")
     energie = ledger
     texts = shown_texts(follow=True)
@@ -668,3 +668,70 @@ def test_the_erase_page_in_english(admin_client, admin_user, ledger):
     assert "Erase reader data" in inspect
     page = admin_client.get(_erase_url(cora)).content.decode()
     assert "Yes, erase reader data" in page and "cannot be undone" in page
+
+
+# --- Wagtail's audit log (Reports → Site history) -------------------------------------------
+
+SITE_HISTORY = reverse("wagtailadmin_reports:site_history")
+
+
+def test_a_ledger_export_is_in_the_audit_log(client, editor, ledger):
+    _grant(editor, "view_consentrecord", "export_reader_data")
+    client.force_login(editor)
+    response = client.get(LEDGER, {"action": "consent", "export": "csv"})
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    entry = ModelLogEntry.objects.get(action=LEDGER_EXPORTED)
+    assert entry.user_id == editor.pk
+    assert entry.content_type.model_class() is ConsentRecord
+    assert entry.data == {"format": "csv", "rows": 4}
+    assert entry.label == "Export der Einwilligungsnachweise (CSV, 4 Zeilen)"
+
+
+def test_a_refused_export_leaves_no_audit_entry(client, editor, ledger):
+    _grant(editor, "view_consentrecord")
+    client.force_login(editor)
+    assert client.get(LEDGER, {"export": "csv"}).status_code == 403
+    assert not ModelLogEntry.objects.filter(action=LEDGER_EXPORTED).exists()
+
+
+def test_an_admin_erasure_is_in_the_audit_log_without_the_address(client, editor, ledger):
+    _grant(editor, "view_subscriber", "erase_reader")
+    client.force_login(editor)
+    anna = Subscriber.objects.get(email="anna@example.org")
+    assert client.post(_erase_url(anna)).status_code == 302
+    entry = ModelLogEntry.objects.get(action=READER_ERASED)
+    assert entry.user_id == editor.pk
+    assert entry.object_id == str(anna.pk) and entry.deleted
+    assert entry.content_type.model_class() is Subscriber
+    assert entry.label == f"Abonnent {anna.pk}"
+    assert "anna" not in f"{entry.label} {entry.data}"
+
+
+def test_a_failed_erasure_leaves_no_audit_entry(client, editor, ledger, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(subscribers_admin, "subscriber_erase", broken)
+    _grant(editor, "view_subscriber", "erase_reader")
+    client.raise_request_exception = True
+    client.force_login(editor)
+    anna = Subscriber.objects.get(email="anna@example.org")
+    with pytest.raises(RuntimeError):
+        client.post(_erase_url(anna))
+    assert not ModelLogEntry.objects.filter(action=READER_ERASED).exists()
+
+
+def test_site_history_lists_exports_and_erasures(admin_client, admin_user, ledger):
+    b"".join(admin_client.get(LEDGER, {"export": "xlsx"}).streaming_content)
+    cora = Subscriber.objects.get(email="cora@example.org")
+    admin_client.post(_erase_url(cora))
+    response = admin_client.get(SITE_HISTORY)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Einwilligungsnachweise exportiert" in page
+    assert "Export der Einwilligungsnachweise (XLSX, " in page
+    assert "Leserdaten gelöscht" in page and f"Abonnent {cora.pk}" in page
+    assert "cora@example.org" not in page
+    # the action filter offers both by their labels
+    assert "Einwilligungsnachweise exportieren" in page and "Leserdaten löschen" in page

@@ -2,8 +2,16 @@ from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
+from django.utils import timezone
 
-from depesche.core.timefmt import format_date, format_datetime
+from depesche.core.timefmt import (
+    BERLIN,
+    berlin_iso,
+    berlin_naive,
+    berlin_text,
+    format_date,
+    format_datetime,
+)
 
 
 def utc(*args: int) -> datetime:
@@ -15,7 +23,18 @@ def render(source: str, **context: object) -> str:
 
 
 def test_site_time_zone_is_berlin(settings):
-    assert settings.TIME_ZONE == "Europe/Berlin"
+    assert settings.TIME_ZONE == "Europe/Berlin" == BERLIN.key
+
+
+def test_berlin_formats_ignore_the_active_time_zone():
+    """An admin user may choose another zone; ledgers and exports stay in Berlin time."""
+    value = utc(2026, 7, 1, 8, 40, 5)
+    with timezone.override("America/New_York"):
+        assert berlin_text(value) == "01.07.2026 10:40:05"
+        assert berlin_iso(value) == "2026-07-01T10:40:05+02:00"
+        assert berlin_iso(utc(2026, 1, 6, 8, 40)) == "2026-01-06T09:40:00+01:00"
+        assert berlin_naive(value) == datetime(2026, 7, 1, 10, 40, 5)
+    assert (berlin_text(None), berlin_iso(None), berlin_naive(None)) == ("", "", None)
 
 
 def test_format_datetime_in_winter_time():

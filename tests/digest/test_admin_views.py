@@ -6,9 +6,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from depesche.digest import services
+from depesche.audio.errors import SynthesisError
+from depesche.digest import audit, publishing, services
 from depesche.digest.models import Digest
 from depesche.digest.services import digest_build
 from tests.digest.test_services import AFTER
@@ -138,7 +140,8 @@ def test_approving_needs_the_permission(client, django_user_model, digest):
     url = reverse(APPROVE, args=[digest.pk])
     assert url not in client.get(reverse(EDIT, args=[digest.pk])).content.decode()
     response = client.post(url)
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302  # Wagtail's answer to PermissionDenied: to the dashboard
+    assert response["Location"] == reverse("wagtailadmin_home")
     assert Digest.objects.get(pk=digest.pk).status == Digest.Status.DRAFT
     group.permissions.add(Permission.objects.get(codename="approve_digest"))
     editor = django_user_model.objects.get(pk=editor.pk)  # fresh permission cache
@@ -153,3 +156,54 @@ def test_approve_post_needs_the_csrf_token(django_user_model, digest):
     client.force_login(user)
     assert client.post(reverse(APPROVE, args=[digest.pk])).status_code == 403
     assert Digest.objects.get(pk=digest.pk).status == Digest.Status.DRAFT
+
+
+# --- Wagtail's audit log (Reports → Site history) -------------------------------------------
+
+SITE_HISTORY = reverse("wagtailadmin_reports:site_history")
+
+
+def test_an_approval_in_the_admin_is_in_the_audit_log(admin, digest, monkeypatch):
+    monkeypatch.setattr(services, "digest_on_approved", lambda digest: None)
+    assert admin.post(reverse(APPROVE, args=[digest.pk])).status_code == 302
+    entry = ModelLogEntry.objects.get(action=audit.APPROVED)
+    assert entry.user_id == admin.user.pk
+    assert entry.object_id == str(digest.pk) and entry.content_type.model_class() is Digest
+    assert entry.data == {"auto": False}
+    assert entry.label == f"Wochenrückblick {WEEK}"
+
+
+def test_a_refused_approval_leaves_no_audit_entry(admin, digest):
+    services.digest_approve(digest=digest, user=None, auto=True)
+    assert ModelLogEntry.objects.get(action=audit.APPROVED).user_id is None  # the automatic one
+    admin.post(reverse(APPROVE, args=[digest.pk]))  # already approved: DigestLocked
+    assert ModelLogEntry.objects.filter(action=audit.APPROVED).count() == 1
+
+
+def test_the_publication_is_in_the_audit_log(digest, monkeypatch):
+    monkeypatch.setattr(publishing, "synthesize", _no_synthesis)  # no audio needed here
+    monkeypatch.setattr(services, "digest_on_approved", lambda digest: None)
+    services.digest_approve(digest=digest, user=None)
+    assert not ModelLogEntry.objects.filter(action=audit.PUBLISHED).exists()
+    queued = publishing.digest_publish(digest_id=digest.pk, site_name="Depesche")
+    entry = ModelLogEntry.objects.get(action=audit.PUBLISHED)
+    assert entry.object_id == str(digest.pk) and entry.user_id is None
+    assert entry.data == {"mails": queued, "podcast": False}
+
+
+def test_site_history_lists_approval_and_publication(admin, digest, monkeypatch):
+    monkeypatch.setattr(publishing, "synthesize", _no_synthesis)
+    monkeypatch.setattr(services, "digest_on_approved", lambda digest: None)
+    admin.post(reverse(APPROVE, args=[digest.pk]))
+    publishing.digest_publish(digest_id=digest.pk, site_name="Depesche")
+    response = admin.get(SITE_HISTORY)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Wochenrückblick freigegeben" in page and "Wochenrückblick veröffentlicht" in page
+    assert f"Wochenrückblick {WEEK}" in page
+    # the action filter offers both by their labels
+    assert "Wochenrückblick freigeben" in page and "Wochenrückblick veröffentlichen" in page
+
+
+def _no_synthesis(*args, **kwargs):
+    raise SynthesisError("espeak-ng: not found")

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from depesche.core.pixel import PIXEL
+from depesche.core.timefmt import BERLIN
 from depesche.digest.models import ArticleViews
 from depesche.digest.services import ArticleNotFound, article_view_record
-from depesche.digest.weeks import BERLIN
 from tests.factories import publish_article, save_draft_article
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from depesche.digest.weeks import BERLIN, WeekInvalid, latest_week, parse_week, period_of
+from depesche.core.timefmt import BERLIN
+from depesche.digest.weeks import WeekInvalid, latest_week, parse_week, period_of
 from tests.digest.week import END, START
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from depesche.core.timefmt import BERLIN
+
 WEEK = "2026-W47"
 START = datetime(2026, 11, 14, 7, 0, tzinfo=BERLIN)
 END = datetime(2026, 11, 21, 7, 0, tzinfo=BERLIN)

@@ -8,15 +8,14 @@ text search configuration). Inflected forms are found on both; where the two rea
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 
+from depesche.core.timefmt import BERLIN
 from tests.factories import paragraphs, publish_article, save_draft_article
 
-BERLIN = ZoneInfo("Europe/Berlin")
 pytestmark = pytest.mark.django_db
 
 

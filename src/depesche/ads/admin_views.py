@@ -6,20 +6,18 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from depesche.ads.models import Advertiser, Campaign
 from depesche.ads.selectors import campaign_report
-from depesche.audience.admin_views import csv_safe
+from depesche.core.admin.export import csv_safe
+from depesche.core.admin.permissions import PermissionRequiredAdminView
 
 REPORT_PERMISSION = "ads.view_campaign"
 
@@ -32,20 +30,18 @@ def report_button(campaign: Campaign, priority: int = 20) -> Button:
     return Button(_("Bericht"), report_url(campaign), icon_name="table", priority=priority)
 
 
-class CampaignReportView(WagtailAdminTemplateMixin, TemplateView):
+class CampaignReportView(PermissionRequiredAdminView):
     """Per day: impressions, clicks, CTR; `?format=csv` downloads the same rows."""
 
     template_name = "ads/admin/report.html"
     page_title = _("Kampagnenbericht")
     header_icon = "table"
+    permission_required = REPORT_PERMISSION
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.has_perm(REPORT_PERMISSION):
-            raise PermissionDenied
+    def load(self, **kwargs: Any) -> None:
         self.campaign = get_object_or_404(
             Campaign.objects.select_related("advertiser"), pk=kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self) -> str:
         return str(self.campaign)

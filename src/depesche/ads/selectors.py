@@ -1,16 +1,22 @@
-"""Which ad a slot shows: eligibility (one query per page) and the choice (pure, seeded)."""
+"""Which ad a slot shows: eligibility (one query per page), the choice (pure, seeded), where
+the slots go, and the per-campaign report. The `{% ad_slot %}` tag only renders what
+`ad_for_slot` picks."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from depesche.ads.models import AdCount, Campaign
+from depesche.newsroom.models import ArticlePage, SectionPage
+from depesche.newsroom.pagecache import page_expires_by
 
 ARTICLE_BODY = "article-body"
 LIST = "list"
@@ -97,6 +103,91 @@ def campaign_choose(
         return best[0]
     chooser = rng or random.Random()
     return chooser.choices(best, weights=[max(c.weight, 1) for c in best], k=1)[0]
+
+
+Targeting = tuple[int | None, tuple[int, ...]]  # (section id, sorted tag ids)
+_PAGE_ADS_ATTRIBUTE = "_depesche_ads"
+
+
+@dataclass
+class PageAds:
+    """One request's ads: the eligible campaigns per targeting (one query per page, however
+    many slots) and the campaigns already shown (a page shows a campaign once)."""
+
+    eligible: dict[Targeting, list[Campaign]] = field(default_factory=dict)
+    shown: set[int] = field(default_factory=set)
+
+
+def page_ads(request: Any) -> PageAds:
+    """The request's PageAds (kept on the request); a fresh one without a request."""
+    state: PageAds | None = getattr(request, _PAGE_ADS_ATTRIBUTE, None) if request else None
+    if state is None:
+        state = PageAds()
+        if request is not None:
+            setattr(request, _PAGE_ADS_ATTRIBUTE, state)
+    return state
+
+
+def targeting_of(*, page: Any = None, tag: Any = None, article_tags: Any = None) -> Targeting:
+    """What a page is about, for targeting: an article's section and tags (`article_tags`
+    when the view already loaded them), a section, or a tag page's tag."""
+    if isinstance(page, ArticlePage):
+        tags = list(page.tags.all()) if article_tags is None else article_tags
+        return page.section_id, tuple(sorted(t.pk for t in tags))
+    if isinstance(page, SectionPage):
+        return page.pk, ()
+    if tag is not None:
+        return None, (tag.pk,)
+    return None, ()
+
+
+def list_slot_here(*, position: int, last: bool) -> bool:
+    """Whether a teaser list's slot goes after the teaser at 1-based `position`: after the
+    ADS_LIST_AFTER_TEASER-th teaser, or after the last one of a shorter list."""
+    after = int(settings.ADS_LIST_AFTER_TEASER)
+    return position == after or (last and position < after)
+
+
+def body_slot_after(*, page: Any) -> int:
+    """The 1-based block number after which the in-article slot goes: after the
+    ADS_BODY_AFTER_PARAGRAPH-th paragraph; 0 when the body has fewer (the slot then follows
+    the body)."""
+    wanted = settings.ADS_BODY_AFTER_PARAGRAPH
+    seen = 0
+    for number, block in enumerate(page.body, start=1):
+        if block.block_type == "paragraph":
+            seen += 1
+            if seen == wanted:
+                return number
+    return 0
+
+
+def ad_for_slot(
+    *,
+    request: Any,
+    slot: str,
+    page: Any = None,
+    tag: Any = None,
+    article_tags: Any = None,
+    rng: random.Random | None = None,
+) -> Campaign | None:
+    """The campaign a slot of kind `slot` on this page shows now, or None; marks it shown for
+    the rest of the request. The page cache keeps the page no longer than until a matching
+    campaign starts or ends. An article's own sponsored teaser is never shown on it."""
+    state = page_ads(request)
+    key = targeting_of(page=page, tag=tag, article_tags=article_tags)
+    if key not in state.eligible:
+        schedule = campaigns_scheduled(section_id=key[0], tag_ids=key[1])
+        state.eligible[key] = schedule.running
+        if request is not None:
+            page_expires_by(request, schedule.changes_at)
+    campaigns = state.eligible[key]
+    if isinstance(page, ArticlePage):
+        campaigns = [c for c in campaigns if c.sponsored_article_id != page.pk]
+    campaign = campaign_choose(campaigns=campaigns, slot=slot, rng=rng, exclude_ids=state.shown)
+    if campaign is not None:
+        state.shown.add(campaign.pk)
+    return campaign
 
 
 @dataclass(frozen=True)

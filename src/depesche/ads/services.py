@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from django.db import connection, models
 from django.utils import timezone
 
 from depesche.ads.models import AdCount, Campaign
+from depesche.core.timefmt import BERLIN
 from depesche.core.tokens import TokenInvalid, make_token, read_token
 
-BERLIN = ZoneInfo("Europe/Berlin")
 CLICK_PURPOSE = "ads.click"
 
 

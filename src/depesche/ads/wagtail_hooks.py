@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from depesche.ads.admin_views import REPORT_PERMISSION, AdsGroup, report_button
 from depesche.ads.models import Advertiser, Campaign
+from depesche.newsroom.pagecache import pages_changed
 
 register_snippet(AdsGroup)
 
@@ -24,11 +26,8 @@ def campaign_listing_buttons(snippet: Any, user: Any, next_url: str | None = Non
 @hooks.register("after_edit_snippet")
 @hooks.register("after_delete_snippet")
 def campaign_changed(request: Any, instance: Any) -> None:
-    """Cached pages carry their ads: a new, edited or deleted campaign invalidates them."""
-    from django.db import transaction
-
-    from depesche.newsroom.pagecache import pages_changed
-
+    """Cached pages carry their ads: a new, edited or deleted campaign invalidates them.
+    (Wagtail's snippet views record the change itself in the audit log.)"""
     changed = instance if isinstance(instance, list | tuple) else [instance]
     if any(isinstance(obj, Campaign | Advertiser) for obj in changed):
         transaction.on_commit(pages_changed)

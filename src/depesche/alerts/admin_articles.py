@@ -31,8 +31,6 @@ from wagtail.admin.widgets.button import Button
 from depesche.alerts.admin_common import (
     ARTICLES,
     ARTICLES_TITLE,
-    CSV,
-    DATETIME_EXPORT,
     PER_PAGE,
     DeliveryViewMixin,
     article_deliveries_url,
@@ -46,16 +44,13 @@ from depesche.alerts.admin_selectors import (
     deliveries_for_article,
 )
 from depesche.alerts.models import ArticleAlert, Delivery
-from depesche.audience.admin_views import (
-    SUBSCRIBERS,
-    berlin_text,
-    can_view,
-    csv_safe,
-    sees_reader_data,
-)
+from depesche.audience.admin_views import SUBSCRIBERS, sees_reader_data
 from depesche.audience.masking import email_masked, emails_masked_in
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.audience.services import email_normalise
+from depesche.core.admin.export import CSV, DATETIME_EXPORT, csv_safe
+from depesche.core.admin.permissions import can_view
+from depesche.core.timefmt import berlin_text
 from depesche.newsroom.models import ArticlePage
 
 # --- Versand → Artikel --------------------------------------------------------------------------

@@ -14,14 +14,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from depesche.alerts.models import Delivery
-from depesche.audience.admin_views import berlin_iso, berlin_naive, can_view
+from depesche.core.admin.permissions import can_view
 
-CSV = SpreadsheetExportMixin.FORMAT_CSV
-XLSX = SpreadsheetExportMixin.FORMAT_XLSX
-DATETIME_EXPORT = {CSV: berlin_iso, XLSX: berlin_naive}
 # URL namespaces (and names) of the two viewsets.
 ARTICLES = "delivery_articles"
 QUEUE = "delivery_queue"

@@ -12,8 +12,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from depesche.alerts.admin_common import DeliveryViewMixin, article_deliveries_url, status_label
 from depesche.alerts.admin_selectors import STATUSES, deliveries_latest_errors, queue_overview
 from depesche.alerts.models import Delivery
-from depesche.audience.admin_views import berlin_text, sees_reader_data
+from depesche.audience.admin_views import sees_reader_data
 from depesche.audience.masking import email_masked, emails_masked_in
+from depesche.core.timefmt import berlin_text
 
 
 class QueueView(DeliveryViewMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from ninja import Schema
+
+from depesche.core.etags import etag_of
 
 CACHE_CONTROL = "public, max-age=60"
 
@@ -21,10 +22,12 @@ def conditional_json(
     The ETag is a hash of the body itself, so any change a client could see (an article
     added, unpublished or edited, another page of results) changes it. Last-Modified is the
     newest publication or update in the result set; it cannot see an unpublished article,
-    which is why If-None-Match, when sent, takes precedence (RFC 9110, 13.2.2).
+    which is why If-None-Match, when sent, takes precedence (RFC 9110, 13.2.2). Django's
+    get_conditional_response parses If-None-Match with parse_etags: lists, weak tags
+    (`W/"…"`, weak comparison) and `*` all work.
     """
     body = payload.model_dump_json().encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = etag_of(body)
     timestamp = int(last_modified.timestamp()) if last_modified is not None else None
     response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag

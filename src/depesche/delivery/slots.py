@@ -4,9 +4,8 @@ weekly bundles, the Wochenrückblick's week)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from depesche.core.timefmt import BERLIN
 
 
 def last_slot(now: datetime, *, at: time, weekday: int | None = None) -> datetime:

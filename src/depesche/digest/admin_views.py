@@ -6,19 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
+from depesche.core.admin.permissions import PermissionRequiredAdminView
 from depesche.digest.forms import DigestForm
 from depesche.digest.models import Digest
 from depesche.digest.services import DigestEmpty, DigestLocked, digest_approve
@@ -27,7 +25,7 @@ APPROVE_PERMISSION = "digest.approve_digest"
 
 
 def can_approve(user: Any, digest: Digest) -> bool:
-    return digest.status == Digest.Status.DRAFT and bool(user.has_perm(APPROVE_PERMISSION))
+    return not digest.is_locked and bool(user.has_perm(APPROVE_PERMISSION))
 
 
 def approve_url(digest: Digest) -> str:
@@ -47,18 +45,16 @@ class DigestEditView(EditView):
         return buttons
 
 
-class ApproveView(WagtailAdminTemplateMixin, TemplateView):
+class ApproveView(PermissionRequiredAdminView):
     """GET: what will be approved; POST (CSRF-checked by Django's middleware): approve."""
 
     template_name = "digest/admin/approve.html"
     page_title = _("Wochenrückblick freigeben")
     header_icon = "check"
+    permission_required = APPROVE_PERMISSION
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.has_perm(APPROVE_PERMISSION):
-            raise PermissionDenied
+    def load(self, **kwargs: Any) -> None:
         self.digest = get_object_or_404(Digest, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def edit_url(self) -> str:
         return reverse(DigestViewSet.edit_url_name_full, args=[self.digest.pk])
@@ -71,7 +67,7 @@ class ApproveView(WagtailAdminTemplateMixin, TemplateView):
         context["digest"] = self.digest
         context["topics"] = self.digest.topics.all()
         context["edit_url"] = self.edit_url()
-        context["can_approve"] = self.digest.status == Digest.Status.DRAFT
+        context["can_approve"] = not self.digest.is_locked
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

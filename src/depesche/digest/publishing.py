@@ -14,6 +14,7 @@ from django.utils import timezone
 from depesche.audio.errors import SynthesisError
 from depesche.audio.script import Segment
 from depesche.audio.synthesis import synthesize
+from depesche.digest.audit import digest_published_log
 from depesche.digest.mailing import digest_mails_enqueue, episode_key, period_text
 from depesche.digest.models import Digest
 from depesche.digest.selectors import topics_to_publish
@@ -72,17 +73,21 @@ def _log(digest: Digest, line: str) -> None:
 def digest_publish(
     *, digest_id: int, site_name: str, progress: Callable[[str], None] | None = None
 ) -> int:
-    """Podcast, then email; returns the mails queued. Only approved (or sent) digests."""
+    """Podcast, then email, then an entry in Wagtail's audit log; returns the mails queued.
+    Only approved (or sent) digests."""
     digest = Digest.objects.get(pk=digest_id)
-    if digest.status == Digest.Status.DRAFT:
+    if not digest.is_locked:  # still a draft
         raise ValueError(f"Wochenrückblick {digest.week} ist noch nicht freigegeben")
+    podcast = False
     try:
         episode = digest_podcast_make(digest, site_name=site_name, progress=progress)
         _log(digest, f"Podcast veröffentlicht: {episode.duration_text()} ({episode.slug})")
+        podcast = True
     except SynthesisError as exc:
         logger.exception("podcast of digest %s failed", digest.week)
         _log(digest, f"Podcast fehlgeschlagen: {exc} – erneut mit `depesche digest publish`")
     queued = digest_mails_enqueue(digest_id=digest.pk)
     _log(digest, f"E-Mail an {queued} Abonnenten in die Warteschlange gestellt")
     Digest.objects.filter(pk=digest.pk).update(status=Digest.Status.SENT)
+    digest_published_log(digest=digest, mails=queued, podcast=podcast)
     return queued

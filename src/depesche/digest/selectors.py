@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 
+from depesche.core.timefmt import BERLIN
 from depesche.digest.grouping import ArticleDoc
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
-from depesche.digest.weeks import BERLIN
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.selectors import article_ids_public, articles_public, public_q
 

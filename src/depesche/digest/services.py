@@ -13,10 +13,12 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from depesche.core.timefmt import format_datetime
+from depesche.core.timefmt import BERLIN, format_datetime
 from depesche.digest import grouping, selectors, summaries
+from depesche.digest.audit import digest_approved_log
 from depesche.digest.models import ArticleViews, Digest, DigestTopic
-from depesche.digest.weeks import BERLIN, latest_week, period_of
+from depesche.digest.tasks import digest_publish_task
+from depesche.digest.weeks import latest_week, period_of
 from depesche.newsroom.selectors import article_is_public
 
 logger = logging.getLogger(__name__)
@@ -192,9 +194,9 @@ def digest_build(
 
 
 def digest_approve(*, digest: Digest, user: Any | None, auto: bool = False) -> Digest:
-    """Approve a draft: status "approved", when and by whom (None: automatically). Atomic; after
-    the commit, digest_on_approved runs once. DigestLocked if it is no longer a draft,
-    DigestEmpty if it has no topics."""
+    """Approve a draft: status "approved", when and by whom (None: automatically), and an entry
+    in Wagtail's audit log. Atomic; after the commit, digest_on_approved runs once.
+    DigestLocked if it is no longer a draft, DigestEmpty if it has no topics."""
     with transaction.atomic():
         locked = Digest.objects.select_for_update().get(pk=digest.pk)
         if locked.is_locked:
@@ -215,6 +217,7 @@ def digest_approve(*, digest: Digest, user: Any | None, auto: bool = False) -> D
         locked.approved_by = user if user is not None and user.is_authenticated else None
         locked.auto_approved = auto
         locked.save(update_fields=["status", "approved_at", "approved_by", "auto_approved"])
+        digest_approved_log(digest=locked, user=locked.approved_by, auto=auto)
         transaction.on_commit(partial(digest_on_approved, locked))
     return locked
 
@@ -222,8 +225,6 @@ def digest_approve(*, digest: Digest, user: Any | None, auto: bool = False) -> D
 def digest_on_approved(digest: Digest) -> None:
     """Runs once after a digest's approval has been committed: the worker synthesises the
     podcast episode and queues the email to every active subscriber (digest/publishing.py)."""
-    from depesche.digest.tasks import digest_publish_task
-
     digest_publish_task.enqueue(digest_id=digest.pk)
 
 

@@ -1,5 +1,5 @@
-"""Wagtail admin: the "Wochenrückblick" menu (digest review), its approve button in the listing
-and the `approve_digest` permission for groups."""
+"""Wagtail admin: the "Wochenrückblick" menu (digest review), its approve button in the listing,
+the `approve_digest` permission for groups and the audit log's digest actions."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
 from wagtail import hooks
+from wagtail.log_actions import LogActionRegistry
 from wagtail.snippets.models import register_snippet
 
+from depesche.digest import audit
 from depesche.digest.admin_views import DigestViewSet, approve_button, can_approve
 from depesche.digest.models import Digest
 
@@ -26,3 +28,8 @@ def digest_listing_buttons(snippet: Any, user: Any, next_url: str | None = None)
     if isinstance(snippet, Digest) and can_approve(user, snippet):
         return [approve_button(snippet, priority=5)]
     return []
+
+
+@hooks.register("register_log_actions")
+def register_digest_log_actions(actions: LogActionRegistry) -> None:
+    audit.register_log_actions(actions)

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from depesche.core.timefmt import BERLIN
 from depesche.delivery.slots import last_slot
 
-BERLIN = ZoneInfo("Europe/Berlin")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 

@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from depesche.core.etags import etag_of, if_none_match
+
 GENERATION_KEY = "pages:generation"
 _CACHEABLE = "_depesche_page_cacheable"
 _EXPIRES = "_depesche_page_expires"
@@ -163,11 +165,6 @@ def _public_headers(response: HttpResponseBase, etag: str, seconds: int) -> None
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
 
 
-def _not_modified(request: HttpRequest, etag: str) -> bool:
-    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return etag in [tag.strip() for tag in wanted.split(",")] or wanted.strip() == "*"
-
-
 class PageCacheMiddleware:
     """Innermost middleware: every other middleware (security headers, CSP, sessions, CSRF)
     still runs for a cached page; only routing and rendering are skipped."""
@@ -182,7 +179,7 @@ class PageCacheMiddleware:
         key = _key(request, generation())
         entry = cache.get(key)
         if entry is not None:
-            if _not_modified(request, entry["etag"]):
+            if if_none_match(request, entry["etag"]):
                 response: HttpResponseBase = HttpResponseNotModified()
             else:
                 response = HttpResponse(entry["content"], content_type=entry["content_type"])
@@ -202,7 +199,7 @@ class PageCacheMiddleware:
         if lifetime < 1:  # an ad changes within the second: not worth keeping
             return self._private(response)
         assert isinstance(response, HttpResponse)
-        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        etag = etag_of(response.content)
         entry = {
             "content": response.content,
             "content_type": response["Content-Type"],
@@ -211,7 +208,7 @@ class PageCacheMiddleware:
         }
         cache.set(key, entry, lifetime)
         _public_headers(response, etag, lifetime)
-        if _not_modified(request, etag):
+        if if_none_match(request, etag):
             not_modified = HttpResponseNotModified()
             _public_headers(not_modified, etag, lifetime)
             return not_modified
