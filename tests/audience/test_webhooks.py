@@ -21,8 +21,8 @@ from depesche.audience import tasks
 from depesche.audience.models import ConsentRecord, Subscriber, Subscription, SuppressedAddress
 from depesche.audience.services import subscriber_suppress
 from depesche.audience.texts import ShownTexts, shown_texts
-from depesche.config import urls
 from depesche.delivery.models import Delivery
+from depesche.site import urls
 from tests.audience.test_services import confirmed, ledger, signup
 from tests.factories import publish_article
 

@@ -266,7 +266,7 @@ def test_trusted_proxies_are_addresses_and_networks(monkeypatch):
 def test_a_count_of_proxies_stops_the_start(tmp_path):
     """Refused where settings load: every command and process stops with the message."""
     result = subprocess.run(
-        [sys.executable, "-m", "depesche.cli", "check"],
+        [sys.executable, "-m", "depesche.site.cli", "check"],
         env={**os.environ, "DEPESCHE_TRUSTED_PROXIES": "1", "DEPESCHE_DATA_DIR": str(tmp_path)},
         capture_output=True,
         text=True,

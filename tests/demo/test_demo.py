@@ -232,7 +232,7 @@ def catcher(mail_folder, settings) -> Iterator[MailCatcher]:
 @pytest.fixture
 def mail_routes() -> Iterator[None]:
     """The site's URLs as they are loaded with DEPESCHE_MAIL_CATCHER on."""
-    from depesche.config import urls
+    from depesche.site import urls
 
     with override_settings(MAIL_CATCHER=True):
         importlib.reload(urls)

@@ -46,7 +46,9 @@ INSTALLED_APPS = [
     "depesche.api",
     "depesche.audio",
     "depesche.digest",
-    "depesche.demo",
+    # `depesche bench …` (no models). The demo app is not here: the demo, dev and test
+    # settings add it (DEMO_APPS); a deployed site never ships its mail catcher.
+    "depesche.bench",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -93,7 +95,8 @@ MIDDLEWARE = [
     "depesche.newsroom.pagecache.PageCacheMiddleware",
 ]
 
-ROOT_URLCONF = "depesche.config.urls"
+# The composition root: the one place that imports every app's URLs.
+ROOT_URLCONF = "depesche.site.urls"
 WSGI_APPLICATION = "depesche.config.wsgi.application"
 
 TEMPLATES = [
@@ -186,7 +189,7 @@ PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
     DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >")
 )
 # Bounces, complaints and unsubscribes reported by an email service (django-anymail) suppress
-# the reader. Without a secret the webhook URLs are not routed at all (see config/urls.py):
+# the reader. Without a secret the webhook URLs are not routed at all (see site/urls.py):
 # anymail itself would accept unauthenticated posts.
 ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET"), **_anymail}
 # The mailto: part of List-Unsubscribe, only where mail to it reaches us: through an email
@@ -228,8 +231,11 @@ TAGGIT_CASE_INSENSITIVE = True
 # Sign-up limits per client IP and per address (fixed windows in the shared cache).
 RATE_SIGNUP_IP = "20/h"
 RATE_SIGNUP_ADDRESS = "5/h"
-# The reader cookie and preference links expire after 30 days (every mail brings a new link);
-# one-click unsubscribe links never do (depesche.audience.links).
+# The reader cookie's name is a setting, like SESSION_COOKIE_NAME: it makes a page personal, and
+# the page cache (newsroom) must know it without importing audience. The cookie and preference
+# links expire after 30 days (every mail brings a new link); one-click unsubscribe links never
+# do (depesche.audience.links).
+READER_COOKIE_NAME = "depesche_leser"
 READER_COOKIE_MAX_AGE = 30 * 24 * 3600
 # Failed admin logins per client IP and per username; over either, the login is refused (429,
 # without checking the password) until the window ends (depesche.core.security).
