@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
-from depesche.config import env
+from depesche.config import env, secret_files
 from depesche.config.content_policy import media_origins
 from depesche.config.database import database_settings
 from depesche.config.email import email_settings, service_name
@@ -16,10 +16,10 @@ from depesche.config.tasks import rq_queues, tasks_apps, tasks_settings
 DATA_DIR = env.data_dir()
 PACKAGE_DIR = env.PACKAGE_DIR
 
-SECRET_KEY = env.secret_key()
+SECRET_KEY = secret_files.secret_key()
 # Secrets this data folder generated because the environment leaves them empty: fine on one
 # machine; the production settings make them a `check --deploy` error (core/checks.py).
-GENERATED_SECRETS = env.generated_secrets()
+GENERATED_SECRETS = secret_files.generated_secrets()
 REQUIRE_SHARED_SECRETS = False
 DEBUG = env.get_bool("DEBUG")
 
@@ -141,7 +141,7 @@ if _frontend_cache_url := env.get_str("DEPESCHE_FRONTEND_CACHE_URL").strip():
             "LOCATION": _frontend_cache_url,
         }
     }
-HASH_SALT = env.hash_salt()
+HASH_SALT = secret_files.hash_salt()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
