@@ -87,6 +87,9 @@ def article_audio_build(
         audio.save()
     if old_name and old_name != audio.file.name:
         audio.file.storage.delete(old_name)
+    logger.info(
+        "article %s read aloud: %.0f s of audio (%s)", article_id, result.duration_s, result.engine
+    )
     return audio
 
 

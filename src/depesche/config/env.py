@@ -81,6 +81,12 @@ VARIABLES: list[Var] = [
     ),
     Var("DEBUG", "false", "Django debug mode (never in production)."),
     Var(
+        "DEPESCHE_LOG_LEVEL",
+        "INFO",
+        "Depesche's log level: INFO writes one line per meaningful event, DEBUG adds every "
+        "task run; WARNING only problems.",
+    ),
+    Var(
         "ALLOWED_HOSTS",
         "",
         "Comma-separated host names; empty: the host of DEPESCHE_BASE_URL, "

@@ -329,18 +329,27 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Readers' addresses never reach the log (core/logs.py).
+    # Readers' addresses never reach the log; bursts of one notice are summarised (core/logs.py).
     "formatters": {
         "plain": {
             "()": "depesche.core.logs.AddressMaskingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"repeats": {"()": "depesche.core.logs.RepeatsSummarised", "window": 60}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["repeats"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "depesche": {"level": "INFO"},
-        # One line per task run drowns the demo's console; failures still show.
+        # One line per meaningful event at INFO; task runs ("depesche.tasks") at DEBUG.
+        "depesche": {"level": env.get_str("DEPESCHE_LOG_LEVEL").strip().upper()},
+        # A line per task start and finish would drown the console (depesche.tasks has them at
+        # DEBUG); failures still show, at ERROR with their traceback.
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
     },
