@@ -2,7 +2,7 @@
 """Set up and run Depesche on a fresh Debian machine that has only python3.
 
     python3 run.py demo [--port 8000]   set up and run the demo on http://127.0.0.1:8000
-    python3 run.py test [PYTEST ARGS]   set up and run ruff, mypy and the test suite
+    python3 run.py test [PYTEST ARGS]   set up and run ruff, mypy, lint-imports and the test suite
 
 Creates (or reuses) the virtual environment .venv in this checkout, installs what is missing
 (Debian packages too when run as root) and is safe to repeat.
@@ -83,9 +83,12 @@ def bin_(name: str) -> str:
 
 def cmd_demo(args: list[str]) -> int:
     # Replace this process: Ctrl-C and SIGTERM then reach the demo directly, which stops
-    # its web server and worker cleanly.
+    # its web server and worker cleanly. Always the demo settings (the only ones besides dev
+    # and test that install the demo app), even if the shell exports other ones; the demo
+    # passes them on to its worker and web processes.
     os.chdir(ROOT)
-    os.execv(bin_("depesche"), [bin_("depesche"), "demo", *args])
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "depesche.config.settings.demo"}
+    os.execve(bin_("depesche"), [bin_("depesche"), "demo", *args], env)
 
 
 def cmd_test(args: list[str]) -> int:
@@ -94,6 +97,8 @@ def cmd_test(args: list[str]) -> int:
         ("ruff check", [bin_("ruff"), "check", "src", "tests", "run.py"]),
         ("ruff format", [bin_("ruff"), "format", "--check", "src", "tests", "run.py"]),
         ("mypy", [bin_("mypy")]),
+        # The apps' layers and "core and config import no domain app" (pyproject.toml).
+        ("lint-imports", [bin_("lint-imports")]),
     ]
     for label, cmd in steps:
         say(label)

@@ -9,7 +9,8 @@ from django.core.files.storage import default_storage
 
 from depesche.audio.errors import SynthesisError
 from depesche.audio.models import ArticleAudio
-from depesche.audio.services import article_audio_build, article_audio_retry, article_script
+from depesche.audio.scheduling import article_audio_retry
+from depesche.audio.services import article_audio_build, article_script
 from depesche.newsroom.models import ArticlePage
 from tests.factories import paragraphs, publish_article
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def bench(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "EMAIL_URL"}}
     return subprocess.run(
-        [sys.executable, "-m", "depesche.cli", "bench", "fanout", *args],
+        [sys.executable, "-m", "depesche.site.cli", "bench", "fanout", *args],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT / "src")},
         capture_output=True,

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_bench_pages_serves_every_page_cached_and_uncached_and_prints_its_figures():
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"}}
     result = subprocess.run(
-        [sys.executable, "-m", "depesche.cli", "bench", "pages", "--articles", "30"]
+        [sys.executable, "-m", "depesche.site.cli", "bench", "pages", "--articles", "30"]
         + ["--seconds", "1", "--json"],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT / "src")},

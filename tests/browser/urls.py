@@ -1,6 +1,6 @@
 """The project's URLs plus what the browser tests need and the test settings leave out.
 
-`depesche.config.urls` decides at import whether the mail catcher's `/_mail/` exists (off in
+`depesche.site.urls` decides at import whether the mail catcher's `/_mail/` exists (off in
 the test settings). The browser tests turn the mail catcher on per test, so they route it here;
 everything else, media from the `MEDIA_ROOT` of the moment included, is the project's own URL
 configuration.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from depesche.config import urls as project
 from depesche.demo import views as demo_views
+from depesche.site import urls as project
 
 urlpatterns = [
     path("_mail/", demo_views.inbox, name="mail-inbox"),

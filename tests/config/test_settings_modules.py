@@ -1,4 +1,5 @@
-"""The mail catcher's inbox shows every message: production settings must never expose it."""
+"""The settings modules: production never ships the demo app and its mail catcher (whose inbox
+shows every message); the demo, dev and test settings add it."""
 
 import importlib
 import sys
@@ -20,6 +21,16 @@ def test_production_settings_never_enable_the_mail_catcher(monkeypatch):
 def test_demo_settings_enable_the_mail_catcher(monkeypatch):
     monkeypatch.delenv("DEPESCHE_MAIL_CATCHER", raising=False)
     assert _fresh("depesche.config.settings.demo").MAIL_CATCHER is True
+
+
+def test_only_the_demo_dev_and_test_settings_install_the_demo_app():
+    assert "depesche.demo" not in _fresh("depesche.config.settings.base").INSTALLED_APPS
+    assert "depesche.demo" not in _fresh("depesche.config.settings.production").INSTALLED_APPS
+    for name in ("demo", "dev", "test"):
+        installed = _fresh(f"depesche.config.settings.{name}").INSTALLED_APPS
+        assert installed.count("depesche.demo") == 1, name
+    # The benchmarks ship (`depesche bench` runs against a deployment's PostgreSQL).
+    assert "depesche.bench" in _fresh("depesche.config.settings.production").INSTALLED_APPS
 
 
 def test_a_bad_bundle_time_stops_the_settings_with_a_clear_error(monkeypatch):

@@ -4,7 +4,7 @@ from django.test import RequestFactory
 from depesche.config.env import parse_networks
 from depesche.core.net import (
     USER_AGENT_MAX,
-    client_ip,
+    client_network,
     forwarded_client,
     truncated_ip,
     user_agent,
@@ -41,17 +41,17 @@ def test_truncated_ip_never_keeps_the_host_part():
         assert truncated_ip(f"192.0.2.{last}") == "192.0.2.0"
 
 
-def test_client_ip_truncates_remote_addr_and_ignores_forwarded_for():
+def test_client_network_truncates_remote_addr_and_ignores_forwarded_for():
     request = RequestFactory().get(
         "/", REMOTE_ADDR="203.0.113.77", HTTP_X_FORWARDED_FOR="198.51.100.1"
     )
-    assert client_ip(request) == "203.0.113.0"
+    assert client_network(request) == "203.0.113.0"
 
 
-def test_client_ip_without_remote_addr():
+def test_client_network_without_remote_addr():
     request = RequestFactory().get("/")
     del request.META["REMOTE_ADDR"]
-    assert client_ip(request) == ""
+    assert client_network(request) == ""
 
 
 def test_user_agent_is_cut_to_its_column():

@@ -166,7 +166,7 @@ def test_a_killed_worker_loses_nothing_and_resends_at_most_one_flush(site_tree, 
     to the queue and a new run sends the rest.
 
     Every reader gets the alert. Only what the killed worker had sent but not yet recorded
-    goes out twice: at most UNRECORDED_MAX (100) messages, whatever the number of SMTP
+    goes out twice: at most UNRECORDED_MAX (200) messages, whatever the number of SMTP
     connections it had open. A copy sent twice carries the same Message-ID.
     """
     emails = seed(300)

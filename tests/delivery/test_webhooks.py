@@ -21,8 +21,8 @@ from depesche.alerts.models import Delivery
 from depesche.audience import tasks
 from depesche.audience.models import ConsentRecord, Subscriber, Subscription, SuppressedAddress
 from depesche.audience.texts import ShownTexts, shown_texts
-from depesche.config import urls
 from depesche.delivery.suppression import address_suppress
+from depesche.site import urls
 from tests.audience.test_services import confirmed, ledger, signup
 from tests.factories import publish_article
 

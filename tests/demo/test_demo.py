@@ -232,7 +232,7 @@ def catcher(mail_folder, settings) -> Iterator[MailCatcher]:
 @pytest.fixture
 def mail_routes() -> Iterator[None]:
     """The site's URLs as they are loaded with DEPESCHE_MAIL_CATCHER on."""
-    from depesche.config import urls
+    from depesche.site import urls
 
     with override_settings(MAIL_CATCHER=True):
         importlib.reload(urls)
@@ -273,6 +273,30 @@ def test_mailbox_parses_caught_mail_newest_first(catcher, mail_folder):
 def test_mail_routes_exist_only_with_the_catcher_on():
     with pytest.raises(NoReverseMatch):
         reverse("mail-inbox")
+
+
+def test_without_the_demo_app_there_is_no_mail_inbox(monkeypatch, site_tree, client):
+    """As under the production settings (which leave the demo app out): /_mail/ is not routed
+    even with the mail catcher switched on."""
+    from django.apps import apps
+
+    from depesche.site import urls
+
+    installed = apps.is_installed
+    monkeypatch.setattr(
+        apps, "is_installed", lambda name: name != "depesche.demo" and installed(name)
+    )
+    try:
+        with override_settings(MAIL_CATCHER=True):
+            importlib.reload(urls)
+            clear_url_caches()
+            with pytest.raises(NoReverseMatch):
+                reverse("mail-inbox")
+            assert client.get("/_mail/").status_code == 404
+    finally:
+        monkeypatch.undo()
+        importlib.reload(urls)
+        clear_url_caches()
 
 
 def test_inbox_and_message_pages(catcher, mail_folder, mail_routes, site_tree, client):

@@ -1,5 +1,5 @@
 """Documents of a private collection are read only through Wagtail's document view, which asks
-for the collection's password; /media/ (config/urls.py) does not hand them out as plain files."""
+for the collection's password; /media/ (site/urls.py) does not hand them out as plain files."""
 
 from __future__ import annotations
 

@@ -19,9 +19,11 @@ from django_tasks import task_backends
 
 from depesche.alerts.models import Delivery
 from depesche.audio.tasks import article_audio_task
-from depesche.core.rq import LOW_QUEUE, BurstRQBackend, RQBackend, queues
+from depesche.config.tasks import LOW_QUEUE
+from depesche.core.rq import RQBackend, queues
 from depesche.core.tasks import ping_task
 from tests.delivery.test_reliability import publish, seed, sink  # noqa: F401 (fixture)
+from tests.support.rq import BurstRQBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 RQ_TASKS = {"default": {"BACKEND": "depesche.core.rq.RQBackend", "QUEUES": ["default", "low"]}}

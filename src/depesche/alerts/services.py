@@ -98,7 +98,12 @@ def deliveries_enqueue_for_article(*, article_id: int) -> int:
             age = timedelta(hours=settings.ALERT_MAX_AGE_HOURS)
             if published and published < timezone.now() - age:
                 # An imported archive article is news to nobody: no alert, now or later.
-                logger.info("article %s published %s: too old to alert", article_id, published)
+                logger.info(
+                    "article %s published %s: too old to alert",
+                    article_id,
+                    published,
+                    extra={"summarise": True},  # an imported archive: once, then counted
+                )
                 alert.finished_at = timezone.now()
                 alert.save(update_fields=["finished_at"])
                 return 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from depesche.audience import links
 from depesche.audience.models import OptInRequest, Subscriber, TagFollow
 from depesche.core.tokens import TokenInvalid
 
-READER_COOKIE = "depesche_leser"
+# Named in the settings: the page cache (newsroom, below audience) must know it too.
+READER_COOKIE: str = settings.READER_COOKIE_NAME
 
 
 def reader_from_request(request: HttpRequest) -> Subscriber | None:

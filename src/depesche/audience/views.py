@@ -24,17 +24,17 @@ from depesche.audience.selectors import READER_COOKIE, optin_is_open, reader_fro
 from depesche.audience.texts import ShownTexts, form_initial, shown_texts, version_by_hash
 from depesche.core import ratelimit
 from depesche.core.csrf import csrf_origin_protect
-from depesche.core.net import client_ip, user_agent
+from depesche.core.net import client_network, user_agent
 from depesche.core.tokens import TokenExpired, TokenInvalid, read_token
 from depesche.newsroom.selectors import tag_public
 
 
 def _visit(request: HttpRequest, source: str) -> ledger.Visit:
-    return ledger.Visit(source=source, ip=client_ip(request), user_agent=user_agent(request))
+    return ledger.Visit(source=source, ip=client_network(request), user_agent=user_agent(request))
 
 
 def _rate_limited(request: HttpRequest, email: str | None) -> bool:
-    over_ip = ratelimit.hit("signup-ip", client_ip(request) or "?", settings.RATE_SIGNUP_IP)
+    over_ip = ratelimit.hit("signup-ip", client_network(request) or "?", settings.RATE_SIGNUP_IP)
     over_address = bool(email) and ratelimit.hit(
         "signup-address", ledger.email_normalise(email or ""), settings.RATE_SIGNUP_ADDRESS
     )

@@ -10,6 +10,8 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
+from depesche.audio.scheduling import article_audio_queue
+from depesche.audio.services import article_audio_withdraw
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.restrictions import deleted_with_page
 from depesche.newsroom.selectors import article_ids_under
@@ -19,30 +21,19 @@ def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> 
     # Wagtail also sends page_published when a new page is merely scheduled (not live yet).
     if not instance.live or not settings.ARTICLE_AUDIO:
         return
-    from depesche.audio.tasks import article_audio_task
-
-    article_id = instance.pk
-    transaction.on_commit(lambda: article_audio_task.enqueue(article_id=article_id))
+    article_audio_queue(article_ids=[instance.pk])
 
 
 def on_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
     # Restricted: the MP3 goes (no public file of a restricted text). Lifted: it is made anew.
     # The build asks the gate itself, so a page still under another restriction stays silent.
-    from depesche.audio.services import article_audio_withdraw
-    from depesche.audio.tasks import article_audio_task
-
     if deleted_with_page(**kwargs):
         return
     ids = article_ids_under(page=instance.page)
     if kwargs.get("signal") is post_save:
         transaction.on_commit(lambda: article_audio_withdraw(article_ids=ids))
     elif settings.ARTICLE_AUDIO:
-
-        def enqueue() -> None:
-            for article_id in ids:
-                article_audio_task.enqueue(article_id=article_id)
-
-        transaction.on_commit(enqueue)
+        article_audio_queue(article_ids=ids)
 
 
 def connect() -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count
 
 from depesche.audio.models import ArticleAudio
+from depesche.newsroom.selectors import articles_public
 
 
 def article_audio_ready(*, article_id: int) -> ArticleAudio | None:
@@ -13,6 +14,15 @@ def article_audio_ready(*, article_id: int) -> ArticleAudio | None:
         ArticleAudio.objects.filter(article_id=article_id, status=ArticleAudio.Status.READY)
         .exclude(file="")
         .first()
+    )
+
+
+def article_ids_needing_audio() -> list[int]:
+    """Articles whose audio failed, and public articles without audio, in id order."""
+    failed = ArticleAudio.objects.filter(status=ArticleAudio.Status.FAILED)
+    missing = articles_public().filter(audio__isnull=True).order_by()
+    return sorted(
+        {*failed.values_list("article_id", flat=True), *missing.values_list("pk", flat=True)}
     )
 
 

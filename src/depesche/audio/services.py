@@ -1,4 +1,8 @@
-"""Writes for article audio: make, store and retry the MP3 of an article."""
+"""Writes for article audio: make, store and withdraw the MP3 of an article.
+
+Queueing that work for the worker is audio/scheduling.py: tasks call these services, and the
+scheduling calls the tasks, so services never import tasks (no cycle).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from depesche.audio.models import ArticleAudio
 from depesche.audio.script import Segment
 from depesche.audio.synthesis import Progress, synthesize
 from depesche.newsroom.models import ArticlePage
-from depesche.newsroom.selectors import article_is_public, article_public, articles_public
+from depesche.newsroom.selectors import article_is_public, article_public
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +87,9 @@ def article_audio_build(
         audio.save()
     if old_name and old_name != audio.file.name:
         audio.file.storage.delete(old_name)
+    logger.info(
+        "article %s read aloud: %.0f s of audio (%s)", article_id, result.duration_s, result.engine
+    )
     return audio
 
 
@@ -96,27 +103,3 @@ def article_audio_withdraw(*, article_ids: list[int]) -> int:
             audio.file.storage.delete(name)
         removed += 1
     return removed
-
-
-def article_audio_retry(*, article_id: int | None = None) -> list[int]:
-    """Queue synthesis again for failed audio and live articles without audio (or one article).
-
-    One named article is made again even when its audio is ready. Returns the article ids
-    queued (after the transaction commits); the worker does the work.
-    """
-    from depesche.audio.tasks import article_audio_task
-
-    if article_id is not None:
-        ids = [article_id]
-    else:
-        failed = ArticleAudio.objects.filter(status=ArticleAudio.Status.FAILED)
-        missing = articles_public().filter(audio__isnull=True).order_by()
-        ids = sorted(
-            {*failed.values_list("article_id", flat=True), *missing.values_list("pk", flat=True)}
-        )
-    force = article_id is not None
-    for pk in ids:
-        transaction.on_commit(
-            lambda pk=pk: article_audio_task.enqueue(article_id=pk, force=force)  # type: ignore[misc]
-        )
-    return ids

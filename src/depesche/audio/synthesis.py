@@ -86,7 +86,8 @@ def synthesize(
     if on_progress:
         on_progress(total, total)
     cues = [Cue(start, end, s.text) for s, (start, end) in zip(script, spans, strict=True)]
-    logger.info(
+    # The caller logs the event (which article, which episode); this is the detail.
+    logger.debug(
         "synthesised %d sentences, %.1f s of audio in %.1f s (%s)",
         len(script),
         duration,

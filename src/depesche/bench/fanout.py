@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from depesche.bench.progress import progress
 from depesche.bench.scratch import run_inner_in_scratch
 from depesche.bench.sink import Sink, raw_send
 
@@ -35,10 +36,6 @@ class Options:
     tags: int
     workers: int
     database_url: str
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)  # noqa: T201 (progress for the operator)
 
 
 def run_outer(options: Options, argv: list[str]) -> int:
@@ -132,7 +129,7 @@ def draft_article(tag_names: list[str]) -> Any:
 def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[str]]:
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "depesche.cli", "worker"],
+            [sys.executable, "-m", "depesche.site.cli", "worker"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -243,8 +240,9 @@ def run_inner(options: Options) -> dict[str, Any]:
 
     sending_s = max(stats["last"] - stats["first"], 1e-9)
     raw_s = max(raw["last"] - raw["first"], 1e-9)
-    messages_per_s = stats["distinct"] / sending_s
-    raw_per_s = raw["accepted"] / raw_s
+    # Rounded before the ratio is taken: the printed ratio is the printed rates' ratio.
+    messages_per_s = round(stats["distinct"] / sending_s, 1)
+    raw_per_s = round(raw["accepted"] / raw_s, 1)
     return {
         "subscribers": n,
         "workers": options.workers,
@@ -253,14 +251,14 @@ def run_inner(options: Options) -> dict[str, Any]:
         "database": connection.vendor,
         "first_accept_s": round(stats["first"] - published, 3),
         "total_s": round(stats["last"] - published, 3),
-        "messages_per_s": round(messages_per_s, 1),
+        "messages_per_s": messages_per_s,
         "peak_rss_mb": round(peak, 1),
         "delivered": stats["distinct"],
         "duplicates": stats["accepted"] - stats["distinct"],
         "unfinished_deliveries": unfinished(),
         "message_bytes": len(sample),
         "raw_messages": raw["accepted"],
-        "raw_sink_messages_per_s": round(raw_per_s, 1),
+        "raw_sink_messages_per_s": raw_per_s,
         "ratio": round(messages_per_s / raw_per_s, 3),
     }
 

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from depesche.bench.fanout import progress
+from depesche.bench.progress import progress
 from depesche.bench.scratch import run_inner_in_scratch
 from depesche.newsroom.selectors import articles_public
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from depesche.bench.progress import progress
+
 
 @contextlib.contextmanager
 def scratch_environment(database_url: str) -> Iterator[dict[str, str]]:
@@ -70,15 +72,13 @@ def run_inner_in_scratch(database_url: str, argv: list[str], env: dict[str, str]
     """Run `depesche bench <argv> --inner` in a scratch database with production settings
     (whatever this process runs with: tests use test settings, whose tasks run inline) and
     `env` on top; its stdout (the JSON) goes to ours. Articles are not read aloud."""
-    from depesche.bench.fanout import progress
-
     # `kill` ends the run like Ctrl-C does: the scratch database is dropped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with scratch_environment(database_url) as scratch:
         where = scratch["DATABASE_URL"] or "SQLite in " + scratch["DEPESCHE_DATA_DIR"]
         progress(f"scratch database: {where}")
         child = subprocess.run(
-            [sys.executable, "-m", "depesche.cli", "bench", *argv, "--inner"],
+            [sys.executable, "-m", "depesche.site.cli", "bench", *argv, "--inner"],
             env={
                 **os.environ,
                 **scratch,

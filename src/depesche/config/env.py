@@ -1,15 +1,15 @@
 """Every environment variable Depesche reads, in one place, typed, with its default.
 
-The README's configuration table documents the same variables; `depesche env` prints them.
+The README's configuration table documents the same variables; `depesche env` prints them with
+their values (secrets masked) and where each comes from (config/env_report.py). The generated
+secrets are config/secret_files.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -24,6 +24,8 @@ class Var:
     name: str
     default: str
     doc: str
+    # Never printed (`depesche env` masks it); URLs anywhere have their passwords masked.
+    secret: bool = False
 
 
 VARIABLES: list[Var] = [
@@ -60,6 +62,7 @@ VARIABLES: list[Var] = [
         "Basic-auth user:pass the email service sends with its tracking and inbound webhooks "
         "(/anymail/<service>/tracking/ and /inbound/; comma-separate two while rotating); "
         "empty: the webhooks are off.",
+        secret=True,
     ),
     Var("DEFAULT_FROM_EMAIL", "Depesche <redaktion@depesche.invalid>", "Sender of all emails."),
     Var(
@@ -74,8 +77,15 @@ VARIABLES: list[Var] = [
         "Django secret key; required by the production settings and the same on every machine "
         "(`depesche generate-secret` makes one); empty: generated once and kept in "
         "DEPESCHE_DATA_DIR (one machine only).",
+        secret=True,
     ),
     Var("DEBUG", "false", "Django debug mode (never in production)."),
+    Var(
+        "DEPESCHE_LOG_LEVEL",
+        "INFO",
+        "Depesche's log level: INFO writes one line per meaningful event, DEBUG adds every "
+        "task run; WARNING only problems.",
+    ),
     Var(
         "ALLOWED_HOSTS",
         "",
@@ -171,7 +181,12 @@ VARIABLES: list[Var] = [
         "",
         "Access key for the bucket; empty: boto3's usual sources (instance role, ~/.aws).",
     ),
-    Var("DEPESCHE_MEDIA_SECRET_KEY", "", "Secret key belonging to DEPESCHE_MEDIA_ACCESS_KEY."),
+    Var(
+        "DEPESCHE_MEDIA_SECRET_KEY",
+        "",
+        "Secret key belonging to DEPESCHE_MEDIA_ACCESS_KEY.",
+        secret=True,
+    ),
     Var(
         "DEPESCHE_MEDIA_CUSTOM_DOMAIN",
         "",
@@ -185,6 +200,7 @@ VARIABLES: list[Var] = [
         "required by the production settings and the same on every machine "
         "(`depesche generate-secret`); empty: generated once and kept in DEPESCHE_DATA_DIR "
         "(one machine only). Never change it once used.",
+        secret=True,
     ),
     Var(
         "DEPESCHE_MAIL_CATCHER",
@@ -226,7 +242,12 @@ VARIABLES: list[Var] = [
         "summaries; empty: extractive summaries (offline).",
     ),
     Var("DEPESCHE_SUMMARY_MODEL", "", "Model name sent to DEPESCHE_SUMMARY_URL."),
-    Var("DEPESCHE_SUMMARY_API_KEY", "", "Bearer token for DEPESCHE_SUMMARY_URL (if it needs one)."),
+    Var(
+        "DEPESCHE_SUMMARY_API_KEY",
+        "",
+        "Bearer token for DEPESCHE_SUMMARY_URL (if it needs one).",
+        secret=True,
+    ),
     Var(
         "DEPESCHE_SUMMARY_TIMEOUT",
         "20",
@@ -335,61 +356,6 @@ def data_dir() -> Path:
         path = PROJECT_DIR / path
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-# The secrets every machine of a site must share; unset, each is generated per data folder
-# (file name beside it), which only suits one machine (the demo, a laptop).
-SECRETS = {"SECRET_KEY": "secret_key", "DEPESCHE_HASH_SALT": "hash_salt"}
-
-
-def new_secret() -> str:
-    """A fresh random value for SECRET_KEY or DEPESCHE_HASH_SALT (`depesche generate-secret`).
-
-    URL-safe characters only: it goes into env files and systemd units unquoted ($ and % would
-    be expanded there), and its 67 characters pass Django's check of SECRET_KEY's strength.
-    """
-    return secrets.token_urlsafe(50)
-
-
-def generated_secrets() -> list[str]:
-    """The names of SECRETS the environment leaves empty, i.e. that this folder generates."""
-    return [name for name in SECRETS if not get_str(name)]
-
-
-def _generated(name: str) -> str:
-    """The configured value, else one generated on first start and kept beside the database.
-
-    Created atomically and readable by the owner only from the start: the value is written to a
-    temporary file opened with mode 0600, then hard-linked to its name, which fails if the name
-    exists. Of processes starting at once (web and worker on one machine), the first link wins
-    and every other process reads the winner's value, never a half-written file.
-    """
-    configured = get_str(name)
-    if configured:
-        return configured
-    key_file = data_dir() / SECRETS[name]
-    if not key_file.exists():
-        temporary = key_file.with_name(f".{key_file.name}.{secrets.token_hex(8)}")
-        descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            with os.fdopen(descriptor, "w") as out:
-                out.write(new_secret())
-                out.flush()
-                os.fsync(out.fileno())
-            # Another process may have been first: then its value counts.
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, key_file)
-        finally:
-            temporary.unlink()
-    return key_file.read_text().strip()
-
-
-def secret_key() -> str:
-    return _generated("SECRET_KEY")
-
-
-def hash_salt() -> str:
-    return _generated("DEPESCHE_HASH_SALT")
 
 
 def cache_settings(url: str) -> dict[str, object]:

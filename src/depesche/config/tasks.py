@@ -7,7 +7,11 @@ from typing import Any
 # RQ has no priorities inside a queue: tasks below the default priority (article audio) go to
 # "low", which every worker only takes from while "default" is empty (queue order, see
 # depesche.core.rq).
-RQ_QUEUE_NAMES = ["default", "low"]
+# The names live here, with the settings built from them; depesche.core.rq imports them (core
+# may import config, never the other way round).
+DEFAULT_QUEUE = "default"
+LOW_QUEUE = "low"
+RQ_QUEUE_NAMES = [DEFAULT_QUEUE, LOW_QUEUE]
 # Seconds a task may run before RQ stops it (RQ's own default of 180 s is too short for a long
 # article read aloud or a Wochenrückblick episode).
 RQ_JOB_TIMEOUT = 3600
@@ -16,7 +20,9 @@ RQ_JOB_TIMEOUT = 3600
 def tasks_settings(url: str) -> dict[str, Any]:
     """Django's TASKS for TASKS_URL."""
     if not url:
-        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+        return {
+            "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [DEFAULT_QUEUE]}
+        }
     _check(url)
     return {"default": {"BACKEND": "depesche.core.rq.RQBackend", "QUEUES": RQ_QUEUE_NAMES}}
 

@@ -84,7 +84,9 @@ def forwarded_client(remote_addr: str, forwarded_for: str, proxies: Iterable[Net
     return client
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_network(request: HttpRequest) -> str:
+    """The client's network, not its address: REMOTE_ADDR truncated as truncated_ip does
+    ("203.0.113.0"); what rate limits count and the consent ledger keeps."""
     return truncated_ip(request.META.get("REMOTE_ADDR"))
 
 

@@ -8,36 +8,30 @@
   forking per task: `depesche worker` also runs threads (sending, scheduled publishing), and
   forking a threaded process can deadlock the child; it also saves a fork per task. Database
   connections are checked before and after each task, as Django does around a request.
-- Tests: `BurstRQBackend` pushes every task through Redis and then runs the queue dry in the
-  calling thread with a real worker, so a test sees the task's effects at once, inside its own
-  database transaction.
+
+The test suite's backend (every task through Redis, then run in the test's thread) is test code:
+tests/support/rq.py.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-import threading
 from typing import Any, TypeVar
 
 import django_rq
-from django.conf import settings
 from django.db import close_old_connections
-from django_rq.queues import DjangoRQ
 from django_tasks.base import DEFAULT_TASK_PRIORITY, Task, TaskResult
 from django_tasks_rq import Job
 from django_tasks_rq import RQBackend as BaseRQBackend
 from rq import SimpleWorker
 from rq.queue import Queue
-from rq.timeouts import TimerDeathPenalty
 from typing_extensions import ParamSpec
 
-from depesche.config.tasks import RQ_QUEUE_NAMES
+from depesche.config.tasks import DEFAULT_QUEUE, LOW_QUEUE, RQ_QUEUE_NAMES
 
 T = TypeVar("T")
 P = ParamSpec("P")
-
-LOW_QUEUE = "low"
 
 
 class RQBackend(BaseRQBackend):
@@ -52,19 +46,9 @@ class RQBackend(BaseRQBackend):
         args: P.args,  # type: ignore[valid-type]
         kwargs: P.kwargs,  # type: ignore[valid-type]
     ) -> TaskResult[T]:
-        if task.priority < DEFAULT_TASK_PRIORITY and task.queue_name == "default":
+        if task.priority < DEFAULT_TASK_PRIORITY and task.queue_name == DEFAULT_QUEUE:
             task = task.using(queue_name=LOW_QUEUE)
         return super().enqueue(task, args, kwargs)
-
-
-class NamespacedQueue(DjangoRQ):
-    """A queue whose Redis keys carry settings.RQ_NAMESPACE ("rq:queue:gw0:default"), chosen by
-    RQ_QUEUES' QUEUE_CLASS: parallel test processes (pytest-xdist, each with its own test
-    database) share one Redis database without taking each other's jobs."""
-
-    redis_queue_namespace_prefix = (
-        f"{Queue.redis_queue_namespace_prefix}{getattr(settings, 'RQ_NAMESPACE', '')}:"
-    )
 
 
 def queues() -> list[Queue]:
@@ -72,13 +56,15 @@ def queues() -> list[Queue]:
     return [django_rq.get_queue(name, job_class=Job) for name in RQ_QUEUE_NAMES]
 
 
-def _worker_kwargs() -> dict[str, Any]:
+def worker_kwargs() -> dict[str, Any]:
+    """What an RQ worker on our queues is made of (also the test suite's inline worker)."""
     ours = queues()
     return {
         "queues": ours,
         "connection": django_rq.get_connection(RQ_QUEUE_NAMES[0]),
         "job_class": Job,
-        # The class whose key prefix the worker expects when it pops a job (NamespacedQueue).
+        # The class whose key prefix the worker expects when it pops a job (RQ_QUEUES'
+        # QUEUE_CLASS: the test suite's namespaced queues).
         "queue_class": type(ours[0]),
     }
 
@@ -96,61 +82,4 @@ class Worker(SimpleWorker):
 
 def worker(*, name: str | None = None) -> Worker:
     """A worker on our queues; named after the host and process so results show who ran them."""
-    return Worker(**_worker_kwargs(), name=name or f"{socket.gethostname()}.{os.getpid()}")
-
-
-class _InlineWorker(SimpleWorker):
-    """A worker for one thread of a test: no signal handlers (only the main thread may install
-    them) and timeouts by timer instead of SIGALRM, so it runs in any thread."""
-
-    death_penalty_class = TimerDeathPenalty
-
-    def _install_signal_handlers(self) -> None:
-        pass
-
-    # Commands over pub/sub (stop a job, shut down) are for long-running workers. RQ listens in
-    # a thread and, at the end of each burst, waits up to a second for that thread to stop: a
-    # quarter second per enqueue, and threads left blocked in Redis for a minute.
-    def subscribe(self) -> None:
-        pass
-
-    def unsubscribe(self) -> None:
-        pass
-
-    @property
-    def should_run_maintenance_tasks(self) -> bool:
-        # Cleaning registries of dead workers is the long-running workers' job (and would
-        # double the time of every enqueue here).
-        return False
-
-
-_draining = threading.local()
-
-
-class BurstRQBackend(RQBackend):
-    """For the test suite with TASKS_URL: enqueue through Redis, then run the queues dry here.
-
-    A task enqueued by a running task is pushed to Redis and run by the same drain right after
-    the current one (ImmediateBackend would run it nested, before `enqueue` returns).
-    """
-
-    def enqueue(
-        self,
-        task: Task[P, T],
-        args: P.args,  # type: ignore[valid-type]
-        kwargs: P.kwargs,  # type: ignore[valid-type]
-    ) -> TaskResult[T]:
-        result = super().enqueue(task, args, kwargs)
-        if getattr(_draining, "active", False) or task.run_after is not None:
-            return result
-        _draining.active = True
-        try:
-            # One worker per thread, reused: a new one costs a Redis connection and a few
-            # round trips, and the suite enqueues thousands of tasks (every page save indexes).
-            if not hasattr(_draining, "worker"):
-                _draining.worker = _InlineWorker(**_worker_kwargs())
-            _draining.worker.work(burst=True, logging_level="WARNING")
-        finally:
-            _draining.active = False
-        # As ImmediateBackend: the result the caller gets is already final.
-        return self.get_result(result.id)
+    return Worker(**worker_kwargs(), name=name or f"{socket.gethostname()}.{os.getpid()}")

@@ -33,7 +33,7 @@ from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from depesche.config.storage import PRIVATE_PREFIXES
 from depesche.core import ratelimit
-from depesche.core.net import client_ip, forwarded_client
+from depesche.core.net import client_network, forwarded_client
 
 
 class ForwardedForMiddleware:
@@ -62,7 +62,7 @@ Limits = list[tuple[str, str, str]]  # (group, key, rate)
 
 
 def _login_limits(request: HttpRequest, username: str) -> Limits:
-    limits = [("admin-login-ip", client_ip(request) or "?", settings.RATE_ADMIN_LOGIN_IP)]
+    limits = [("admin-login-ip", client_network(request) or "?", settings.RATE_ADMIN_LOGIN_IP)]
     if username:
         limits.append(("admin-login-user", username, settings.RATE_ADMIN_LOGIN_USER))
     return limits
@@ -180,7 +180,9 @@ class RateLimitedPasswordResetView(PasswordResetView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         address = str(request.POST.get("email", "")).strip().lower()[:254]
-        limits = [("password-reset-ip", client_ip(request) or "?", settings.RATE_PASSWORD_RESET_IP)]
+        limits = [
+            ("password-reset-ip", client_network(request) or "?", settings.RATE_PASSWORD_RESET_IP)
+        ]
         if address:
             limits.append(("password-reset-address", address, settings.RATE_PASSWORD_RESET_ADDRESS))
         retry_after = blocked_for(limits)
@@ -192,7 +194,7 @@ class RateLimitedPasswordResetView(PasswordResetView):
 
 def _password_limits(request: HttpRequest, kind: str, restriction_id: int) -> Limits:
     return [
-        ("private-password-ip", client_ip(request) or "?", settings.RATE_PAGE_PASSWORD_IP),
+        ("private-password-ip", client_network(request) or "?", settings.RATE_PAGE_PASSWORD_IP),
         (f"{kind}-password", str(restriction_id), settings.RATE_PAGE_PASSWORD_PAGE),
     ]
 

@@ -40,9 +40,8 @@ _MESSAGES_COOKIE = "messages"
 
 
 def _personal_cookies() -> set[str]:
-    from depesche.audience.selectors import READER_COOKIE
-
-    return {settings.SESSION_COOKIE_NAME, READER_COOKIE, _MESSAGES_COOKIE}
+    # The reader cookie's name is a setting (as the session's is): newsroom is below audience.
+    return {settings.SESSION_COOKIE_NAME, settings.READER_COOKIE_NAME, _MESSAGES_COOKIE}
 
 
 def _new_generation() -> str:
@@ -75,14 +74,15 @@ def pages_changed(*, urls: Iterable[str] = ()) -> None:
 
 def urls_for_page(page: Any) -> list[str]:
     """The public URLs showing `page`: itself, home, and for an article its section and tags."""
-    from depesche.newsroom.models import ArticlePage
-
     urls = [page.get_full_url()]
     site = page.get_site()
     if site is not None:
         urls.append(site.root_url.rstrip("/") + "/")
     specific = getattr(page, "specific", page)
-    if isinstance(specific, ArticlePage):
+    # Articles are the pages with tags. Asked of the page rather than by importing ArticlePage:
+    # the page models import this module (their pages are cacheable), so this one must not
+    # import them back.
+    if hasattr(specific, "tags"):
         parent = specific.get_parent()
         if parent is not None:
             urls.append(parent.get_full_url())

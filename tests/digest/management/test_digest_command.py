@@ -61,7 +61,7 @@ def test_future_week_is_refused(db):
 
 def test_errors_exit_non_zero_from_the_command_line():
     result = subprocess.run(
-        [sys.executable, "-m", "depesche.cli", "digest", "build", "--week", "nächste"],
+        [sys.executable, "-m", "depesche.site.cli", "digest", "build", "--week", "nächste"],
         capture_output=True,
         text=True,
         env={

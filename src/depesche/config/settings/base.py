@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
-from depesche.config import env
+from depesche.config import env, secret_files
 from depesche.config.content_policy import media_origins
 from depesche.config.database import database_settings
 from depesche.config.email import email_settings, service_name
@@ -16,10 +16,10 @@ from depesche.config.tasks import rq_queues, tasks_apps, tasks_settings
 DATA_DIR = env.data_dir()
 PACKAGE_DIR = env.PACKAGE_DIR
 
-SECRET_KEY = env.secret_key()
+SECRET_KEY = secret_files.secret_key()
 # Secrets this data folder generated because the environment leaves them empty: fine on one
 # machine; the production settings make them a `check --deploy` error (core/checks.py).
-GENERATED_SECRETS = env.generated_secrets()
+GENERATED_SECRETS = secret_files.generated_secrets()
 REQUIRE_SHARED_SECRETS = False
 DEBUG = env.get_bool("DEBUG")
 
@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "depesche.api",
     "depesche.audio",
     "depesche.digest",
-    "depesche.demo",
+    # `depesche bench …` (no models). The demo app is not here: the demo, dev and test
+    # settings add it (DEMO_APPS); a deployed site never ships its mail catcher.
+    "depesche.bench",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -94,7 +96,8 @@ MIDDLEWARE = [
     "depesche.newsroom.pagecache.PageCacheMiddleware",
 ]
 
-ROOT_URLCONF = "depesche.config.urls"
+# The composition root: the one place that imports every app's URLs.
+ROOT_URLCONF = "depesche.site.urls"
 WSGI_APPLICATION = "depesche.config.wsgi.application"
 
 TEMPLATES = [
@@ -139,7 +142,7 @@ if _frontend_cache_url := env.get_str("DEPESCHE_FRONTEND_CACHE_URL").strip():
             "LOCATION": _frontend_cache_url,
         }
     }
-HASH_SALT = env.hash_salt()
+HASH_SALT = secret_files.hash_salt()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,7 +190,7 @@ PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
     DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >")
 )
 # Bounces, complaints and unsubscribes reported by an email service (django-anymail) suppress
-# the reader. Without a secret the webhook URLs are not routed at all (see config/urls.py):
+# the reader. Without a secret the webhook URLs are not routed at all (see site/urls.py):
 # anymail itself would accept unauthenticated posts.
 ANYMAIL = {"WEBHOOK_SECRET": env.get_list("ANYMAIL_WEBHOOK_SECRET"), **_anymail}
 # The mailto: part of List-Unsubscribe, only where mail to it reaches us: through an email
@@ -229,8 +232,11 @@ TAGGIT_CASE_INSENSITIVE = True
 # Sign-up limits per client IP and per address (fixed windows in the shared cache).
 RATE_SIGNUP_IP = "20/h"
 RATE_SIGNUP_ADDRESS = "5/h"
-# The reader cookie and preference links expire after 30 days (every mail brings a new link);
-# one-click unsubscribe links never do (depesche.audience.links).
+# The reader cookie's name is a setting, like SESSION_COOKIE_NAME: it makes a page personal, and
+# the page cache (newsroom) must know it without importing audience. The cookie and preference
+# links expire after 30 days (every mail brings a new link); one-click unsubscribe links never
+# do (depesche.audience.links).
+READER_COOKIE_NAME = "depesche_leser"
 READER_COOKIE_MAX_AGE = 30 * 24 * 3600
 # Failed admin logins per client IP and per username; over either, the login is refused (429,
 # without checking the password) until the window ends (depesche.core.security).
@@ -324,18 +330,27 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Readers' addresses never reach the log (core/logs.py).
+    # Readers' addresses never reach the log; bursts of one notice are summarised (core/logs.py).
     "formatters": {
         "plain": {
             "()": "depesche.core.logs.AddressMaskingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"repeats": {"()": "depesche.core.logs.RepeatsSummarised", "window": 60}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["repeats"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "depesche": {"level": "INFO"},
-        # One line per task run drowns the demo's console; failures still show.
+        # One line per meaningful event at INFO; task runs ("depesche.tasks") at DEBUG.
+        "depesche": {"level": env.get_str("DEPESCHE_LOG_LEVEL").strip().upper()},
+        # A line per task start and finish would drown the console (depesche.tasks has them at
+        # DEBUG); failures still show, at ERROR with their traceback.
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
     },

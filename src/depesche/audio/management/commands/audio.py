@@ -7,6 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from depesche.audio import selectors
+from depesche.audio.scheduling import article_audio_retry
+
 
 class Command(BaseCommand):
     help = "Article audio: show counts per status, or queue failed and missing audio again."
@@ -21,10 +24,8 @@ class Command(BaseCommand):
         retry.add_argument("--article", type=int, help="only this article (also when ready)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from depesche.audio import selectors, services
-
         if options["action"] == "retry":
-            ids = services.article_audio_retry(article_id=options["article"])
+            ids = article_audio_retry(article_id=options["article"])
             self.stdout.write(f"queued {len(ids)} article(s) for synthesis")
             return
         counts = selectors.article_audio_counts()

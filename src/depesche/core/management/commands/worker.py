@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 from django_tasks import task_backends
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,15 @@ def enqueue_periodic(last_run: dict[str, float], now: float) -> list[str]:
             last_run[path] = now
             due.append(path)
     return due
+
+
+class _DbWorker(DbWorkerCommand):
+    """django-tasks-db's worker without its logging set-up: it would raise django-tasks' loggers
+    to INFO (a line per task start and finish, ~900 on the demo's first start). The settings'
+    LOGGING decides instead; runs are logged at DEBUG (core/logs.py)."""
+
+    def configure_logging(self, verbosity: int) -> None:
+        pass
 
 
 def _uses_rq() -> bool:
@@ -53,11 +63,11 @@ def run_tasks(*, batch: bool) -> None:
         # one worker at a time do that.
         worker().work(burst=batch, with_scheduler=not batch, logging_level="WARNING")
     elif batch:
-        call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+        call_command(_DbWorker(), batch=True, no_startup_delay=True, reload=False)
     else:
         # A quarter second between polls: an alert fan-out starts within ~0.25 s of the
         # publication's commit, at the price of four cheap indexed queries a second.
-        call_command("db_worker", reload=False, queue_name="*", interval=0.25)
+        call_command(_DbWorker(), reload=False, queue_name="*", interval=0.25)
 
 
 def _scheduler_loop(stop: threading.Event, interval: float) -> None:

@@ -119,7 +119,7 @@ class Command(BaseCommand):
         catcher = MailCatcher(settings.MAIL_CATCHER_DIR, port=smtp_port).start()
         processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "depesche.cli", "worker"],
+                [sys.executable, "-m", "depesche.site.cli", "worker"],
                 env=env,
                 preexec_fn=_die_with_parent,
             ),

@@ -1,3 +1,6 @@
+"""The root URLconf (settings.ROOT_URLCONF): every app's URLs in one place."""
+
+from django.apps import apps
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
@@ -39,13 +42,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-if settings.MAIL_CATCHER:
-    from depesche.demo import views as demo_views
-
-    urlpatterns += [
-        path("_mail/", demo_views.inbox, name="mail-inbox"),
-        path("_mail/<str:mail_id>/", demo_views.message, name="mail-message"),
-    ]
+if settings.MAIL_CATCHER and apps.is_installed("depesche.demo"):
+    # The demo's mail catcher: only where the demo app is installed (never under the
+    # production settings), and there only when it is switched on.
+    urlpatterns += [path("_mail/", include("depesche.demo.urls"))]
 
 if settings.SERVE_MEDIA:
     # Not documents (media_file refuses them): those of a private collection are read only

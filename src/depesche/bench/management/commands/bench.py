@@ -9,6 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from depesche.audio.errors import SynthesisError
+from depesche.bench import fanout, pages, podcast
+
 
 def _positive(value: str) -> int:
     number = int(value)
@@ -76,8 +79,6 @@ class Command(BaseCommand):
         if options["benchmark"] == "pages":
             self.pages(options)
             return
-        from depesche.bench import fanout
-
         opts = fanout.Options(
             subscribers=options["subscribers"],
             tags=options["tags"],
@@ -105,8 +106,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key}: {value}")
 
     def pages(self, options: dict[str, Any]) -> None:
-        from depesche.bench import pages
-
         opts = pages.Options(
             articles=options["articles"],
             seconds=options["seconds"],
@@ -129,9 +128,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2))
 
     def podcast(self, options: dict[str, Any]) -> None:
-        from depesche.audio.errors import SynthesisError
-        from depesche.bench import podcast
-
         def progress(done: int, total: int) -> None:
             if done == total or done % 10 == 0:
                 self.stderr.write(f"synthesised {done}/{total} (the last step is encoding)")

@@ -1,0 +1,37 @@
+"""Queueing article audio for the worker, after the transaction commits.
+
+The one module that imports audio's tasks (the receivers and `depesche audio retry` call it);
+tasks import services, never the other way round.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from depesche.audio.selectors import article_ids_needing_audio
+from depesche.audio.tasks import article_audio_task
+
+
+def article_audio_queue(*, article_ids: list[int], force: bool = False) -> None:
+    """Enqueue synthesis of these articles once the current transaction commits (at once
+    outside one). The task asks newsroom's gate itself: a non-public article gets no MP3."""
+
+    def enqueue() -> None:
+        for article_id in article_ids:
+            article_audio_task.enqueue(article_id=article_id, force=force)
+
+    transaction.on_commit(enqueue)
+
+
+def article_audio_retry(*, article_id: int | None = None) -> list[int]:
+    """Queue synthesis again for failed audio and live articles without audio (or one article).
+
+    One named article is made again even when its audio is ready. Returns the article ids
+    queued (after the transaction commits); the worker does the work.
+    """
+    if article_id is not None:
+        article_audio_queue(article_ids=[article_id], force=True)
+        return [article_id]
+    ids = article_ids_needing_audio()
+    article_audio_queue(article_ids=ids)
+    return ids
