@@ -51,7 +51,11 @@ def _fresh_cache():
 
 
 class CaughtMails:
-    """Mail received by a real SMTP server on loopback during one test."""
+    """Mail received by a real SMTP server on loopback during one test.
+
+    The server stores a mail before it answers 250, so once a send in this thread has
+    returned, all() holds it: a test asserting that a call sent nothing more reads all() right
+    after the call. wait() is for mails sent by another thread or process."""
 
     def __init__(self, folder) -> None:
         self.folder = folder
