@@ -18,7 +18,8 @@ from depesche.audience.models import ConsentRecord, Subscriber, SuppressedAddres
 from depesche.audience.selectors import READER_COOKIE
 from depesche.audience.services import address_hash, subscriber_suppress
 from depesche.core.tokens import make_token
-from tests.audience.test_views_signup import (
+from tests.factories import publish_article
+from tests.support.audience_views import (
     CONFIRM_LINK,
     PREFS_LINK,
     confirm_mails,
@@ -31,7 +32,6 @@ from tests.audience.test_views_signup import (
     sign_up,
     submit,
 )
-from tests.factories import publish_article
 
 EMAIL = "leserin@example.org"
 DAY = 86400

@@ -11,8 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from depesche.digest import services
 from depesche.digest.models import Digest
 from depesche.digest.services import digest_build
-from tests.digest.test_services import AFTER
-from tests.digest.week import WEEK
+from tests.support.digest_week import AFTER, WEEK
 
 INDEX = "wagtailsnippets_digest_digest:list"
 EDIT = "wagtailsnippets_digest_digest:edit"
@@ -63,7 +62,7 @@ def test_listing_shows_the_week_with_an_approve_button(admin, digest):
 
 def test_nobody_adds_digests_by_hand(admin):
     response = admin.get(reverse("wagtailsnippets_digest_digest:add"))
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302
     assert not Digest.objects.exists()
 
 
@@ -138,7 +137,7 @@ def test_approving_needs_the_permission(client, django_user_model, digest):
     url = reverse(APPROVE, args=[digest.pk])
     assert url not in client.get(reverse(EDIT, args=[digest.pk])).content.decode()
     response = client.post(url)
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302
     assert Digest.objects.get(pk=digest.pk).status == Digest.Status.DRAFT
     group.permissions.add(Permission.objects.get(codename="approve_digest"))
     editor = django_user_model.objects.get(pk=editor.pk)  # fresh permission cache

@@ -17,8 +17,7 @@ from depesche.digest import publishing
 from depesche.digest.models import Digest
 from depesche.digest.services import digest_approve, digest_build
 from depesche.podcast.models import Episode
-from tests.digest.test_services import AFTER
-from tests.digest.week import WEEK
+from tests.support.digest_week import AFTER, WEEK
 
 
 def reader(email: str, *, status: str = "active", subscribed: bool = True) -> Subscriber:

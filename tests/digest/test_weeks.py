@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from depesche.digest.weeks import BERLIN, WeekInvalid, latest_week, parse_week, period_of
-from tests.digest.week import END, START
+from tests.support.digest_week import END, START
 
 
 def test_a_week_is_the_seven_days_up_to_its_saturday_0700():
