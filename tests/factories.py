@@ -17,7 +17,7 @@ from taggit.models import Tag
 from wagtail.blocks import StreamValue
 
 from depesche.ads.models import Advertiser, Campaign
-from depesche.audience.models import Subscriber, TagFollow
+from depesche.audience.models import Subscriber, Subscription, TagFollow
 from depesche.newsroom.models import ArticlePage, SectionPage
 from depesche.newsroom.services import article_dates_record
 
@@ -138,6 +138,17 @@ class TagFollowFactory(DjangoModelFactory):
     subscriber = factory.SubFactory(SubscriberFactory)
     tag = factory.SubFactory(TagFactory)
     frequency = TagFollow.Frequency.INSTANT
+    active = True
+
+
+class WeeklySubscriptionFactory(DjangoModelFactory):
+    """A reader's subscription to the Wochenrückblick, active unless told otherwise."""
+
+    class Meta:
+        model = Subscription
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    purpose = Subscription.Purpose.WEEKLY
     active = True
 
 

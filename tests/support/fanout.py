@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.newsroom.services import SiteTree
-from tests.factories import publish_article
+from tests.factories import SubscriberFactory, publish_article
 
 TAG = "Energie"
 
@@ -16,9 +16,8 @@ def seed_instant_followers(count: int) -> list[str]:
     """`count` active readers following TAG at once; returns their addresses."""
     tag, _ = Tag.objects.get_or_create(name=TAG, defaults={"slug": TAG.lower()})
     emails = [f"leser{i:04d}@example.org" for i in range(count)]
-    Subscriber.objects.bulk_create(
-        [Subscriber(email=email, status=Subscriber.Status.ACTIVE) for email in emails]
-    )
+    # Built by the factory, written in one INSERT: hundreds of readers in milliseconds.
+    Subscriber.objects.bulk_create([SubscriberFactory.build(email=email) for email in emails])
     subscribers = list(Subscriber.objects.filter(email__in=emails))
     TagFollow.objects.bulk_create(
         [
