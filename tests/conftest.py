@@ -50,6 +50,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def page_cache_on(settings) -> None:
+    """Public pages are cached for five minutes (the test settings switch the cache off)."""
+    settings.PAGE_CACHE_SECONDS = 300
+
+
 class CaughtMails:
     """Mail received by a real SMTP server on loopback during one test.
 

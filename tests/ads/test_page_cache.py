@@ -13,10 +13,7 @@ from freezegun import freeze_time
 from depesche.ads.selectors import campaigns_scheduled
 from tests.factories import CampaignFactory, publish_article
 
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 300
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 def s_maxage(response) -> int:
