@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from depesche.ads.models import Advertiser, Campaign
 from depesche.ads.services import ad_click_record, ad_impression_record, click_token
-from tests.factories import CampaignFactory, make_image
+from tests.factories import AdvertiserFactory, CampaignFactory, make_image
 
 ADD_URL = "/admin/snippets/ads/campaign/add/"
 
@@ -92,7 +92,7 @@ def test_image_ad_needs_alt_text_and_image(db):
 
 
 def test_admin_form_shows_german_errors(admin_client, db):
-    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    advertiser = AdvertiserFactory()
     response = admin_client.post(
         ADD_URL,
         {
@@ -176,7 +176,7 @@ def test_campaign_form_and_sponsor_field_render(admin_client, site_tree):
 
 
 def test_admin_creates_a_valid_campaign(admin_client, site_tree):
-    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    advertiser = AdvertiserFactory()
     politik = site_tree.sections["Politik"]
     response = admin_client.post(
         ADD_URL,
@@ -209,7 +209,7 @@ def test_a_campaign_saved_in_the_admin_reaches_cached_pages(
     article = publish_article(site_tree.sections["Politik"], title="Ein Artikel")
     assert "ad__headline" not in client.get(article.url).content.decode()
     assert client.get(article.url)["ETag"]  # now served from the page cache
-    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    advertiser = AdvertiserFactory()
     now = timezone.localtime()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(

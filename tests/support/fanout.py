@@ -3,27 +3,22 @@
 
 from __future__ import annotations
 
-from taggit.models import Tag
-
 from depesche.audience.models import Subscriber, TagFollow
 from depesche.newsroom.services import SiteTree
-from tests.factories import SubscriberFactory, publish_article
+from tests.factories import SubscriberFactory, TagFactory, TagFollowFactory, publish_article
 
 TAG = "Energie"
 
 
 def seed_instant_followers(count: int) -> list[str]:
     """`count` active readers following TAG at once; returns their addresses."""
-    tag, _ = Tag.objects.get_or_create(name=TAG, defaults={"slug": TAG.lower()})
+    tag = TagFactory(name=TAG)
     emails = [f"leser{i:04d}@example.org" for i in range(count)]
     # Built by the factory, written in one INSERT: hundreds of readers in milliseconds.
     Subscriber.objects.bulk_create([SubscriberFactory.build(email=email) for email in emails])
     subscribers = list(Subscriber.objects.filter(email__in=emails))
     TagFollow.objects.bulk_create(
-        [
-            TagFollow(subscriber=s, tag=tag, frequency=TagFollow.Frequency.INSTANT, active=True)
-            for s in subscribers
-        ]
+        [TagFollowFactory.build(subscriber=s, tag=tag) for s in subscribers]
     )
     return emails
 
