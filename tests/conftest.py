@@ -50,8 +50,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def page_cache_on(settings) -> None:
+    """Public pages are cached for five minutes (the test settings switch the cache off)."""
+    settings.PAGE_CACHE_SECONDS = 300
+
+
 class CaughtMails:
-    """Mail received by a real SMTP server on loopback during one test."""
+    """Mail received by a real SMTP server on loopback during one test.
+
+    The server stores a mail before it answers 250, so once a send in this thread has
+    returned, all() holds it: a test asserting that a call sent nothing more reads all() right
+    after the call. wait() is for mails sent by another thread or process."""
 
     def __init__(self, folder) -> None:
         self.folder = folder
@@ -77,19 +87,45 @@ class CaughtMails:
 
 
 @pytest.fixture
-def smtp_mails(settings, tmp_path):
-    """A real aiosmtpd server on 127.0.0.1; Django's SMTP backend sends to it."""
-    import socket
+def smtp_server(settings):
+    """Starts real aiosmtpd servers on loopback, each on a port the OS chose.
 
+    `smtp_server(handler)` serves `handler`, points Django's SMTP backend at it and returns the
+    port; every server stops when the test ends. The one way the suite runs an SMTP server."""
+    from tests.support.smtp import LoopbackController
+
+    controllers: list[LoopbackController] = []
+
+    def start(handler) -> int:
+        controller = LoopbackController(handler)
+        controller.start()
+        controllers.append(controller)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        return controller.port
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_mails(smtp_server, tmp_path):
+    """The demo's mail catcher on loopback: each message Django sends is kept as an .eml file."""
     from depesche.demo.mailcatcher import MailCatcher
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     folder = tmp_path / "mailbox"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    with MailCatcher(folder, port=port):
-        yield CaughtMails(folder)
+    smtp_server(MailCatcher(folder).controller.handler)  # its handler, on our server
+    return CaughtMails(folder)
+
+
+@pytest.fixture
+def sink(smtp_server):
+    """A SlowSink SMTP server; this process's sending goes there, and worker processes are
+    pointed at `sink.port`."""
+    from tests.support.smtp import SlowSink
+
+    handler = SlowSink()
+    handler.port = smtp_server(handler)
+    return handler

@@ -15,8 +15,7 @@ from wagtail.models import ModelLogEntry
 
 from depesche.ads.models import Advertiser, Campaign
 from depesche.ads.services import ad_click_record, ad_impression_record, click_token
-from tests.ads.conftest import make_campaign
-from tests.factories import make_image
+from tests.factories import AdvertiserFactory, CampaignFactory, make_image
 
 ADD_URL = "/admin/snippets/ads/campaign/add/"
 
@@ -96,7 +95,7 @@ def test_image_ad_needs_alt_text_and_image(db):
 
 
 def test_admin_form_shows_german_errors(admin_client, db):
-    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    advertiser = AdvertiserFactory()
     response = admin_client.post(
         ADD_URL,
         {
@@ -119,7 +118,7 @@ def test_admin_form_shows_german_errors(admin_client, db):
 
 
 def test_admin_menu_and_listing(admin_client, db):
-    campaign = make_campaign(name="Winteraktion")
+    campaign = CampaignFactory(name="Winteraktion")
     html = admin_client.get("/admin/snippets/ads/campaign/").content.decode()
     assert "Winteraktion" in html
     assert f"/admin/snippets/ads/campaign/{campaign.pk}/bericht/" in html
@@ -128,7 +127,7 @@ def test_admin_menu_and_listing(admin_client, db):
 
 @pytest.fixture
 def counted(db):
-    campaign = make_campaign(name="Winteraktion")
+    campaign = CampaignFactory(name="Winteraktion")
     day_one = datetime(2026, 11, 23, 10, tzinfo=UTC)
     day_two = datetime(2026, 11, 24, 10, tzinfo=UTC)
     for _ in range(4):
@@ -185,7 +184,7 @@ def test_campaign_form_and_sponsor_field_render(admin_client, site_tree):
 
 
 def test_admin_creates_a_valid_campaign(admin_client, site_tree):
-    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    advertiser = AdvertiserFactory()
     politik = site_tree.sections["Politik"]
     response = admin_client.post(
         ADD_URL,
@@ -218,7 +217,7 @@ def test_a_campaign_saved_in_the_admin_reaches_cached_pages(
     article = publish_article(site_tree.sections["Politik"], title="Ein Artikel")
     assert "ad__headline" not in client.get(article.url).content.decode()
     assert client.get(article.url)["ETag"]  # now served from the page cache
-    advertiser = Advertiser.objects.create(name="Nordlicht AG")
+    advertiser = AdvertiserFactory()
     now = timezone.localtime()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(

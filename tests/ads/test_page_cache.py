@@ -11,13 +11,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from depesche.ads.selectors import campaigns_scheduled
-from tests.ads.conftest import make_campaign
-from tests.factories import publish_article
+from tests.factories import CampaignFactory, publish_article
 
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 300
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 def s_maxage(response) -> int:
@@ -28,15 +24,15 @@ def s_maxage(response) -> int:
 
 def test_schedule_names_the_next_start_or_end(db):
     now = timezone.now()
-    make_campaign(name="läuft", ends_at=now + timedelta(hours=3))
-    make_campaign(name="offen", ends_at=None)
-    make_campaign(
+    CampaignFactory(name="läuft", ends_at=now + timedelta(hours=3))
+    CampaignFactory(name="offen", ends_at=None)
+    CampaignFactory(
         name="später", starts_at=now + timedelta(hours=2), ends_at=now + timedelta(days=1)
     )
-    make_campaign(
+    CampaignFactory(
         name="vorbei", starts_at=now - timedelta(days=2), ends_at=now - timedelta(hours=1)
     )
-    make_campaign(name="aus", active=False, starts_at=now + timedelta(minutes=5))
+    CampaignFactory(name="aus", active=False, starts_at=now + timedelta(minutes=5))
 
     schedule = campaigns_scheduled(now=now)
     assert {c.name for c in schedule.running} == {"läuft", "offen"}
@@ -52,7 +48,7 @@ def test_schedule_names_the_next_start_or_end(db):
 
 def test_a_targeted_campaign_elsewhere_does_not_shorten_the_page(site_tree):
     now = timezone.now()
-    make_campaign(
+    CampaignFactory(
         name="nur Wirtschaft",
         sections=[site_tree.sections["Wirtschaft"]],
         starts_at=now + timedelta(minutes=1),
@@ -61,7 +57,7 @@ def test_a_targeted_campaign_elsewhere_does_not_shorten_the_page(site_tree):
 
 
 def test_page_without_scheduled_ads_is_kept_the_full_time(client, site_tree):
-    make_campaign(name="offen", ends_at=None)
+    CampaignFactory(name="offen", ends_at=None)
     response = client.get(site_tree.sections["Politik"].url)
     assert 299 <= s_maxage(response) <= 300
 
@@ -70,7 +66,7 @@ def test_a_campaign_ending_soon_limits_the_cached_page(
     client, site_tree, django_assert_num_queries
 ):
     article = publish_article(site_tree.sections["Politik"], tags=["Haushalt"])
-    make_campaign(name="endet", ends_at=timezone.now() + timedelta(seconds=40))
+    CampaignFactory(name="endet", ends_at=timezone.now() + timedelta(seconds=40))
 
     first = client.get(article.url)
     assert "endet: jetzt entdecken" in first.content.decode()
@@ -86,7 +82,7 @@ def test_a_campaign_ending_soon_limits_the_cached_page(
 
 
 def test_a_campaign_starting_soon_limits_the_cached_page(client, site_tree):
-    make_campaign(name="beginnt", starts_at=timezone.now() + timedelta(seconds=90))
+    CampaignFactory(name="beginnt", starts_at=timezone.now() + timedelta(seconds=90))
     response = client.get(site_tree.sections["Politik"].url)
     assert "beginnt" not in response.content.decode()
     assert 80 <= s_maxage(response) <= 90

@@ -20,8 +20,7 @@ from depesche.ads.selectors import (
     page_ads,
     targeting_of,
 )
-from tests.ads.conftest import make_campaign
-from tests.factories import make_image, publish_article
+from tests.factories import CampaignFactory, make_image, publish_article
 
 
 def names(campaigns) -> set[str]:
@@ -32,9 +31,9 @@ def test_targeting_by_section_tag_and_untargeted(site_tree):
     politik, wirtschaft = site_tree.sections["Politik"], site_tree.sections["Wirtschaft"]
     energie = Tag.objects.create(name="Energie", slug="energie")
     rente = Tag.objects.create(name="Rente", slug="rente")
-    make_campaign(name="überall")
-    make_campaign(name="politik", sections=[politik])
-    make_campaign(name="energie", tags=[energie])
+    CampaignFactory(name="überall")
+    CampaignFactory(name="politik", sections=[politik])
+    CampaignFactory(name="energie", tags=[energie])
 
     assert names(campaigns_scheduled().running) == {"überall"}
     assert names(campaigns_scheduled(section_id=politik.pk).running) == {"überall", "politik"}
@@ -52,17 +51,17 @@ def test_targeting_by_section_tag_and_untargeted(site_tree):
 
 def test_schedule_and_active_flag(db):
     now = timezone.now()
-    make_campaign(
+    CampaignFactory(
         name="läuft", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1)
     )
-    make_campaign(
+    CampaignFactory(
         name="später", starts_at=now + timedelta(minutes=1), ends_at=now + timedelta(days=1)
     )
-    make_campaign(
+    CampaignFactory(
         name="vorbei", starts_at=now - timedelta(days=2), ends_at=now - timedelta(seconds=1)
     )
-    make_campaign(name="offen", starts_at=now - timedelta(days=2), ends_at=None)
-    make_campaign(name="aus", active=False)
+    CampaignFactory(name="offen", starts_at=now - timedelta(days=2), ends_at=None)
+    CampaignFactory(name="aus", active=False)
 
     assert names(campaigns_scheduled(now=now).running) == {"läuft", "offen"}
     # At the start moment it runs; at the end moment it no longer does.
@@ -73,7 +72,7 @@ def test_schedule_and_active_flag(db):
 
 def test_eligibility_is_one_query(db, django_assert_num_queries):
     for i in range(5):
-        make_campaign(name=f"k{i}")
+        CampaignFactory(name=f"k{i}")
     with django_assert_num_queries(1):
         campaigns = campaigns_scheduled(section_id=1, tag_ids=[1, 2]).running
         [(c.advertiser.name, c.image, c.sponsored_article) for c in campaigns]
@@ -81,15 +80,15 @@ def test_eligibility_is_one_query(db, django_assert_num_queries):
 
 
 def test_highest_priority_wins(db):
-    low = make_campaign(name="niedrig", priority=0, weight=100)
-    high = make_campaign(name="hoch", priority=5, weight=1)
+    low = CampaignFactory(name="niedrig", priority=0, weight=100)
+    high = CampaignFactory(name="hoch", priority=5, weight=1)
     rng = random.Random(1)
     assert {campaign_choose(campaigns=[low, high], slot=LIST, rng=rng) for _ in range(50)} == {high}
 
 
 def test_equal_priority_shares_by_weight(db):
-    one = make_campaign(name="eins", weight=1)
-    three = make_campaign(name="drei", weight=3)
+    one = CampaignFactory(name="eins", weight=1)
+    three = CampaignFactory(name="drei", weight=3)
     rng = random.Random(20261125)
     draws = Counter(
         campaign_choose(campaigns=[one, three], slot=LIST, rng=rng).name for _ in range(4000)
@@ -99,8 +98,8 @@ def test_equal_priority_shares_by_weight(db):
 
 
 def test_house_ad_only_when_no_paid_campaign(db):
-    house = make_campaign(name="haus", house=True, priority=99)
-    paid = make_campaign(name="bezahlt", priority=0)
+    house = CampaignFactory(name="haus", house=True, priority=99)
+    paid = CampaignFactory(name="bezahlt", priority=0)
     assert campaign_choose(campaigns=[house, paid], slot=LIST) == paid
     assert campaign_choose(campaigns=[house], slot=LIST) == house
     # A paid campaign already shown on the page leaves the next slot to the house ad.
@@ -112,7 +111,7 @@ def test_nothing_eligible_chooses_nothing(db):
 
 
 def test_image_ads_never_fill_a_teaser_list(db):
-    image_ad = make_campaign(
+    image_ad = CampaignFactory(
         name="bild",
         kind="image",
         image=make_image(),
@@ -128,7 +127,7 @@ def test_unpublished_sponsored_article_is_not_eligible(site_tree):
     from tests.factories import publish_article
 
     article = publish_article(site_tree.sections["Wirtschaft"], title="Sponsored", sponsor="X")
-    make_campaign(name="artikel", target_url="", sponsored_article=article)
+    CampaignFactory(name="artikel", target_url="", sponsored_article=article)
     assert names(campaigns_scheduled().running) == {"artikel"}
     article.unpublish()
     assert names(campaigns_scheduled().running) == set()
@@ -163,8 +162,8 @@ def test_targeting_of_articles_sections_and_tags(site_tree):
 def test_ad_for_slot_queries_once_per_page_and_shows_a_campaign_once(
     site_tree, rf, django_assert_num_queries
 ):
-    make_campaign(name="a")
-    make_campaign(name="b")
+    CampaignFactory(name="a")
+    CampaignFactory(name="b")
     request = rf.get("/")
     politik = site_tree.sections["Politik"]
     with django_assert_num_queries(1):
@@ -177,7 +176,7 @@ def test_ad_for_slot_queries_once_per_page_and_shows_a_campaign_once(
 
 def test_ad_for_slot_skips_the_articles_own_sponsored_teaser(site_tree, rf):
     article = publish_article(site_tree.sections["Politik"], title="Gesponsert")
-    make_campaign(name="teaser", sponsored_article=article, target_url="")
+    CampaignFactory(name="teaser", sponsored_article=article, target_url="")
     assert ad_for_slot(request=rf.get("/"), slot=ASIDE, page=article) is None
     other = publish_article(site_tree.sections["Politik"], title="Anderer Artikel")
     shown = ad_for_slot(request=rf.get("/"), slot=ASIDE, page=other)

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from depesche.ads.models import AdCount
 from depesche.ads.services import ad_impression_record
-from tests.ads.conftest import make_campaign
+from tests.factories import CampaignFactory
 
 
 def test_impressions_upsert_per_day_and_slot(db, django_assert_num_queries):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     day_one = datetime(2026, 11, 24, 22, 59, tzinfo=UTC)  # 23:59 in Berlin: 24 Nov
     day_two = datetime(2026, 11, 24, 23, 1, tzinfo=UTC)  # 00:01 in Berlin: 25 Nov
     with django_assert_num_queries(1):

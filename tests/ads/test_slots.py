@@ -9,8 +9,7 @@ from bs4 import BeautifulSoup
 from taggit.models import Tag
 
 from depesche.ads.models import AdCount
-from tests.ads.conftest import make_campaign
-from tests.factories import make_image, paragraphs, publish_article
+from tests.factories import CampaignFactory, make_image, paragraphs, publish_article
 
 
 def soup_of(client, url: str) -> BeautifulSoup:
@@ -48,7 +47,7 @@ def article(site_tree):
 
 
 def test_article_body_slot_after_paragraph_n(client, article, settings):
-    make_campaign(name="a")
+    CampaignFactory(name="a")
     assert body_children(soup_of(client, article.url)) == ["p1", "p2", "p3", "AD", "p4", "p5"]
     settings.ADS_BODY_AFTER_PARAGRAPH = 1
     assert body_children(soup_of(client, article.url)) == ["p1", "AD", "p2", "p3", "p4", "p5"]
@@ -56,12 +55,12 @@ def test_article_body_slot_after_paragraph_n(client, article, settings):
 
 def test_article_body_slot_after_short_body(client, site_tree):
     short = publish_article(site_tree.sections["Politik"], body=paragraphs("p1", "p2"))
-    make_campaign(name="a")
+    CampaignFactory(name="a")
     assert body_children(soup_of(client, short.url)) == ["p1", "p2", "AD"]
 
 
 def test_native_teaser_is_labelled_and_links_sponsored(client, article):
-    make_campaign(name="a", brand="Nordlicht")
+    CampaignFactory(name="a", brand="Nordlicht")
     soup = soup_of(client, article.url)
     ad = soup.select_one(".article__body .ad")
     assert_labelled(ad)
@@ -74,7 +73,7 @@ def test_native_teaser_is_labelled_and_links_sponsored(client, article):
 
 
 def test_image_ad_is_labelled_with_alt_text(client, article):
-    make_campaign(
+    CampaignFactory(
         name="bild",
         kind="image",
         image=make_image(),
@@ -90,8 +89,8 @@ def test_image_ad_is_labelled_with_alt_text(client, article):
 
 
 def test_aside_slot_beside_the_article(client, article):
-    make_campaign(name="eins")
-    make_campaign(name="zwei")
+    CampaignFactory(name="eins")
+    CampaignFactory(name="zwei")
     soup = soup_of(client, article.url)
     aside = soup.select_one(".with-aside > aside.ad--aside")
     assert_labelled(aside)
@@ -120,7 +119,7 @@ def test_native_teaser_after_fourth_teaser_in_lists(client, site_tree, page):
     politik = site_tree.sections["Politik"]
     for i in range(6):
         publish_article(politik, title=f"Meldung {i}", tags=["Energie"])
-    make_campaign(name="liste", brand="Nordlicht")
+    CampaignFactory(name="liste", brand="Nordlicht")
     url = {"home": site_tree.home.url, "section": politik.url, "tag": "/thema/energie/"}[page]
     container = {"home": ".home-latest .teaser-grid > *", "section": ".teaser-list > *"}
     soup = soup_of(client, url)
@@ -136,7 +135,7 @@ def test_native_teaser_for_sponsored_article_shows_brand_and_section(client, sit
     sponsored = publish_article(wirtschaft, title="Grüner Strom", sponsor="Nordlicht Energie")
     for i in range(4):
         publish_article(site_tree.sections["Politik"], title=f"Meldung {i}")
-    make_campaign(
+    CampaignFactory(
         name="artikel", target_url="", sponsored_article=sponsored, brand="Nordlicht Energie"
     )
     soup = soup_of(client, site_tree.home.url)
@@ -191,8 +190,8 @@ def test_targeted_campaign_only_on_matching_pages(client, site_tree):
     on_tag = publish_article(wirtschaft, tags=["Strom"], body=paragraphs("a"))
     on_section = publish_article(politik, body=paragraphs("a"))
     elsewhere = publish_article(wirtschaft, body=paragraphs("a"))
-    make_campaign(name="politik", sections=[politik], headline="Politik-Anzeige")
-    make_campaign(name="strom", tags=[strom], headline="Strom-Anzeige")
+    CampaignFactory(name="politik", sections=[politik], headline="Politik-Anzeige")
+    CampaignFactory(name="strom", tags=[strom], headline="Strom-Anzeige")
 
     def ads(url):
         return {a.get_text(strip=True) for a in soup_of(client, url).select(".ad__headline a")}
@@ -203,7 +202,7 @@ def test_targeted_campaign_only_on_matching_pages(client, site_tree):
 
 
 def test_impressions_counted_per_loaded_beacon(client, article):
-    campaign = make_campaign(name="a")
+    campaign = CampaignFactory(name="a")
     for _ in range(2):
         beacons = [img["src"] for img in soup_of(client, article.url).select("img.ad-beacon")]
         # One campaign, shown once per page: the body slot gets it, the aside stays empty.
@@ -217,7 +216,7 @@ def test_impressions_counted_per_loaded_beacon(client, article):
 
 
 def test_beacon_rejects_tampered_tokens_and_gone_campaigns(client, article):
-    campaign = make_campaign(name="a")
+    campaign = CampaignFactory(name="a")
     beacon = soup_of(client, article.url).select_one("img.ad-beacon")["src"]
     assert client.get(beacon.replace("/e.gif", "x/e.gif")).status_code == 400
     assert client.head(beacon).status_code == 200
@@ -227,14 +226,14 @@ def test_beacon_rejects_tampered_tokens_and_gone_campaigns(client, article):
 
 
 def test_house_ad_fills_when_no_paid_campaign(client, article):
-    make_campaign(
+    CampaignFactory(
         name="Wochenrückblick",
         house=True,
         brand="Depesche",
         headline="Der Wochenrückblick: jeden Samstag",
         target_url="https://depesche.example/newsletter/",
     )
-    paid = make_campaign(name="bezahlt", headline="Bezahlte Anzeige")
+    paid = CampaignFactory(name="bezahlt", headline="Bezahlte Anzeige")
     soup = soup_of(client, article.url)
     assert [a.get_text(strip=True) for a in soup.select(".ad__headline a")] == [
         "Bezahlte Anzeige",
@@ -264,8 +263,8 @@ def test_slot_queries_are_constant(client, site_tree, django_assert_max_num_quer
             client.get(politik.url)
         return sum("ads_campaign" in q["sql"] for q in captured.captured_queries)
 
-    make_campaign(name="eins")
+    CampaignFactory(name="eins")
     few = ad_queries()
     for i in range(8):
-        make_campaign(name=f"k{i}", image=make_image(), sections=[politik])
+        CampaignFactory(name=f"k{i}", image=make_image(), sections=[politik])
     assert ad_queries() == few == 1

@@ -8,8 +8,7 @@ from bs4 import BeautifulSoup
 from depesche.ads.models import AdCount
 from depesche.ads.services import click_token
 from depesche.core.tokens import make_token
-from tests.ads.conftest import make_campaign
-from tests.factories import paragraphs, publish_article
+from tests.factories import CampaignFactory, paragraphs, publish_article
 
 
 def clicks(campaign) -> int:
@@ -18,7 +17,7 @@ def clicks(campaign) -> int:
 
 @pytest.fixture
 def campaign(db):
-    return make_campaign(name="a", target_url="https://nordlicht.example/angebot?x=1")
+    return CampaignFactory(name="a", target_url="https://nordlicht.example/angebot?x=1")
 
 
 def test_valid_click_redirects_and_counts(client, campaign):
@@ -47,7 +46,7 @@ def test_link_from_a_rendered_page_works(client, site_tree, campaign):
 
 def test_sponsored_article_target(client, site_tree):
     article = publish_article(site_tree.sections["Wirtschaft"], title="Gesponsert", sponsor="N")
-    campaign = make_campaign(name="artikel", target_url="", sponsored_article=article)
+    campaign = CampaignFactory(name="artikel", target_url="", sponsored_article=article)
     response = client.get(f"/anzeige/{click_token(campaign_id=campaign.pk, slot='list')}/")
     assert response.status_code == 302
     assert response["Location"] == article.url
@@ -105,7 +104,7 @@ def test_pages_with_ads_set_no_cookies(client, site_tree, campaign):
 
 
 def test_house_ad_to_a_site_path(client, db):
-    house = make_campaign(name="haus", house=True, target_url="/newsletter/")
+    house = CampaignFactory(name="haus", house=True, target_url="/newsletter/")
     response = client.get(f"/anzeige/{click_token(campaign_id=house.pk, slot='list')}/")
     assert response.status_code == 302
     assert response["Location"] == "/newsletter/"

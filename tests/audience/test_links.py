@@ -20,7 +20,8 @@ from depesche.audience.selectors import READER_COOKIE
 from depesche.audience.services import address_hash
 from depesche.core.tokens import make_token
 from depesche.delivery.suppression import address_suppress
-from tests.audience.test_views_signup import (
+from tests.factories import publish_article
+from tests.support.audience_views import (
     CONFIRM_LINK,
     PREFS_LINK,
     confirm_mails,
@@ -33,7 +34,6 @@ from tests.audience.test_views_signup import (
     sign_up,
     submit,
 )
-from tests.factories import publish_article
 
 EMAIL = "leserin@example.org"
 DAY = 86400

@@ -15,7 +15,8 @@ from depesche.audience.models import (
 )
 from depesche.audience.selectors import READER_COOKIE
 from depesche.core.tokens import make_token
-from tests.audience.test_views_signup import (
+from tests.factories import publish_article
+from tests.support.audience_views import (
     CONFIRM_LINK,
     THANKS,
     assert_accessible,
@@ -24,7 +25,6 @@ from tests.audience.test_views_signup import (
     csrf_of,
     field_error,
     form_with,
-    frozen_rate_window,  # noqa: F401 (a fixture)
     html,
     ledger,
     link_in,
@@ -33,7 +33,6 @@ from tests.audience.test_views_signup import (
     submit,
     written,
 )
-from tests.factories import publish_article
 
 FOLLOW_CONSENT_START = "Ja, ich möchte eine E-Mail erhalten, wenn ein neuer Artikel"
 

@@ -24,7 +24,8 @@ from depesche.audience.models import (
 from depesche.audience.selectors import READER_COOKIE
 from depesche.audience.services import address_hash
 from depesche.core.tokens import read_token
-from tests.audience.test_views_signup import (
+from tests.factories import publish_article
+from tests.support.audience_views import (
     CONFIRM_LINK,
     PREFS_LINK,
     THANKS,
@@ -35,7 +36,6 @@ from tests.audience.test_views_signup import (
     dialog_form,
     field_error,
     form_with,
-    frozen_rate_window,  # noqa: F401 (a fixture)
     ledger,
     link_in,
     main_of,
@@ -43,7 +43,6 @@ from tests.audience.test_views_signup import (
     sign_up,
     submit,
 )
-from tests.factories import publish_article
 
 EMAIL = "leserin@example.org"
 

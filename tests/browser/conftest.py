@@ -112,8 +112,7 @@ class Newsroom:
 
     def __init__(self, site_tree: Any) -> None:
         from depesche.newsroom.models import ArticlePage
-        from tests.ads.conftest import make_campaign
-        from tests.factories import paragraphs, publish_article
+        from tests.factories import CampaignFactory, paragraphs, publish_article
 
         now = timezone.now()
         wirtschaft = site_tree.sections["Wirtschaft"]
@@ -155,9 +154,9 @@ class Newsroom:
             published_at=now - timedelta(days=1),
         )
         # Like the demo's "Kaffeerösterei Bohnenwerk": a running native teaser, everywhere.
-        self.campaign = make_campaign(
+        self.campaign = CampaignFactory(
             name="Adventskalender",
-            advertiser="Kaffeerösterei Bohnenwerk",
+            advertiser__name="Kaffeerösterei Bohnenwerk",
             brand="Kaffeerösterei Bohnenwerk",
             headline="24 Türchen, 24 Röstungen: der Kaffee-Adventskalender",
             teaser="Jeden Morgen eine neue Bohne aus kleinen Röstereien.",

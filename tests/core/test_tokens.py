@@ -1,18 +1,7 @@
-import time
-
 import pytest
-from django.core import signing
 
 from depesche.core.tokens import TokenExpired, TokenInvalid, make_token, read_token
-
-
-def backdate_signing(monkeypatch, seconds: float) -> None:
-    """Tokens made from now on carry a timestamp `seconds` in the past."""
-    monkeypatch.setattr(
-        signing.TimestampSigner,
-        "timestamp",
-        lambda self: signing.b62_encode(int(time.time() - seconds)),
-    )
+from tests.support.signing import backdate_signing
 
 
 @pytest.mark.parametrize("value", [42, "3f2a9c", {"s": 7, "l": "thema:energie"}, [1, "zwei"]])

@@ -111,11 +111,14 @@ def test_a_permanent_failure_bounces_and_suppresses(
 
 
 def test_an_unreachable_relay_is_retried_then_marked_failed(
-    site_tree, settings, django_capture_on_commit_callbacks
+    site_tree, settings, request, django_capture_on_commit_callbacks
 ):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed_port = sock.getsockname()[1]
+    # A port bound but never listening refuses connections; kept bound for the whole test, no
+    # other test can start a server on it meanwhile.
+    refusing = socket.socket()
+    request.addfinalizer(refusing.close)
+    refusing.bind(("127.0.0.1", 0))
+    closed_port = refusing.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
     settings.ALERT_MAX_ATTEMPTS = 3

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import io
 import json
-import socket
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -204,29 +203,19 @@ def test_editor_gets_the_german_admin_whatever_the_browser_asks(site_tree, tmp_p
 # The mail catcher
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def mail_folder(tmp_path) -> Path:
     return tmp_path / "mailbox"
 
 
 @pytest.fixture
-def catcher(mail_folder, settings) -> Iterator[MailCatcher]:
-    """A real SMTP server on loopback, with Django sending to it."""
-    server = MailCatcher(mail_folder, host="127.0.0.1", port=free_port()).start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+def catcher(mail_folder, settings, smtp_server) -> MailCatcher:
+    """The mail catcher's handler on the suite's SMTP server, with Django sending to it."""
+    catcher = MailCatcher(mail_folder, host="127.0.0.1")
+    smtp_server(catcher.controller.handler)
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.MAIL_CATCHER_DIR = mail_folder
-    yield server
-    server.stop()
+    return catcher
 
 
 @pytest.fixture

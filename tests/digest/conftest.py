@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from depesche.digest.grouping import ArticleDoc
-from tests.digest.week import ARTICLES, at
 from tests.factories import paragraphs, publish_article
+from tests.support.digest_week import ARTICLES, at
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from depesche.digest import grouping
-from tests.digest.week import END, START
+from tests.support.digest_week import END, START
 
 
 def keys(topic, docs) -> set[str]:

@@ -17,15 +17,13 @@ from depesche.digest.mailing import DIGEST_MAILS
 from depesche.digest.models import Digest, DigestMail
 from depesche.digest.services import digest_approve, digest_build
 from depesche.podcast.models import Episode
-from tests.digest.test_services import AFTER
-from tests.digest.week import WEEK
+from tests.factories import SubscriberFactory, WeeklySubscriptionFactory
+from tests.support.digest_week import AFTER, WEEK
 
 
 def reader(email: str, *, status: str = "active", subscribed: bool = True) -> Subscriber:
-    subscriber = Subscriber.objects.create(email=email, status=status)
-    Subscription.objects.create(
-        subscriber=subscriber, purpose=Subscription.Purpose.WEEKLY, active=subscribed
-    )
+    subscriber = SubscriberFactory(email=email, status=status)
+    WeeklySubscriptionFactory(subscriber=subscriber, active=subscribed)
     return subscriber
 
 
@@ -36,7 +34,7 @@ def readers(db):
         reader("zwei@example.org"),
         reader("offen@example.org", status="pending"),
         reader("pausiert@example.org", subscribed=False),
-        Subscriber.objects.create(email="nur-themen@example.org", status="active"),
+        SubscriberFactory(email="nur-themen@example.org"),
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from depesche.digest.models import ArticleViews
 from depesche.digest.selectors import article_docs
-from tests.digest.week import END, START, at
+from tests.support.digest_week import END, START, at
 
 
 def test_article_docs_are_the_periods_live_articles_with_their_reads(

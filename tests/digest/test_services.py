@@ -16,9 +16,7 @@ from depesche.digest.services import (
     digest_build,
     digest_work_once,
 )
-from tests.digest.week import BERLIN, END, WEEK, at
-
-AFTER = datetime(2026, 11, 21, 8, 0, tzinfo=BERLIN)
+from tests.support.digest_week import AFTER, BERLIN, END, WEEK, at
 
 
 def headlines(digest: Digest) -> list[str]:

@@ -18,7 +18,7 @@ from depesche.digest.summaries import (
     split_sentences,
     summarise,
 )
-from tests.digest.week import END, START
+from tests.support.digest_week import END, START
 
 
 def topics_of(docs) -> dict[str, grouping.Topic]:

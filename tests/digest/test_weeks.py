@@ -8,7 +8,7 @@ import pytest
 
 from depesche.core.timefmt import BERLIN
 from depesche.digest.weeks import WeekInvalid, latest_week, parse_week, period_of
-from tests.digest.week import END, START
+from tests.support.digest_week import END, START
 
 
 def test_a_week_is_the_seven_days_up_to_its_saturday_0700():

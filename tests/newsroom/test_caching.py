@@ -17,10 +17,7 @@ from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.pagecache import PageCacheMiddleware, cacheable
 from tests.factories import follower, publish_article
 
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 300
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 @pytest.fixture

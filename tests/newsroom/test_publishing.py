@@ -1,6 +1,6 @@
 """Publication bookkeeping ("Aktualisiert"), drafts, scheduling and unpublishing, end to end."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,23 +13,15 @@ from wagtail.test.utils.timestamps import submittable_timestamp
 
 from depesche.newsroom.blocks import RICH_TEXT_FEATURES
 from depesche.newsroom.models import ArticlePage, ArticlePageTag
-from depesche.newsroom.services import article_dates_record, article_fingerprint
-from tests.factories import paragraphs, publish_article, save_draft_article
-
-LONG_AGO = datetime(2024, 5, 2, 7, 15, tzinfo=UTC)
-
-
-def backdate(article: ArticlePage, when: datetime = LONG_AGO) -> ArticlePage:
-    """Pretend `article` was published (and last updated) at `when`."""
-    article_dates_record(
-        article_id=article.pk, first_published_at=when, last_published_at=when, updated_at=when
-    )
-    return ArticlePage.objects.get(pk=article.pk)
-
-
-def reload(article: ArticlePage) -> ArticlePage:
-    return ArticlePage.objects.get(pk=article.pk)
-
+from depesche.newsroom.services import article_fingerprint
+from tests.factories import (
+    LONG_AGO,
+    backdate,
+    paragraphs,
+    publish_article,
+    reload,
+    save_draft_article,
+)
 
 # --- "Aktualisiert" ---------------------------------------------------------------------------
 

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.services import article_fingerprint
-from tests.factories import publish_article
-from tests.newsroom.test_publishing import LONG_AGO, backdate, reload
+from tests.factories import LONG_AGO, backdate, publish_article, reload
 
 
 def test_flag_defaults_to_off(site_tree):

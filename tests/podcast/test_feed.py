@@ -20,37 +20,12 @@ from PIL import Image
 from depesche.podcast.feed import ARTWORK, ITUNES_NS, PODCAST_NS
 from depesche.podcast.models import Episode
 from depesche.podcast.services import episode_publish
-
-VTT = """WEBVTT
-
-00:00:00.000 --> 00:00:03.200
-Willkommen zum Wochenrückblick.
-
-00:00:03.200 --> 00:00:07.900
-Erstes Thema: Die Tarifrunde ist beendet.
-"""
-CHAPTERS = {
-    "version": "1.2.0",
-    "chapters": [{"startTime": 0, "title": "Begrüßung"}, {"startTime": 3.2, "title": "Tarif"}],
-}
-MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 40
-
-
-def publish(title: str = "Wochenrückblick 47/2026", **kwargs) -> Episode:
-    return episode_publish(
-        title=title,
-        description="Tarifrunde, Zinsen und ein neuer Netzplan.",
-        mp3=MP3,
-        duration_s=7.9,
-        chapters=CHAPTERS,
-        transcript_vtt=VTT,
-        **kwargs,
-    )
+from tests.support.podcast import CHAPTERS, MP3, publish_episode
 
 
 @pytest.fixture
 def feed_xml(db) -> bytes:
-    publish(source_key="digest:2026-W47")
+    publish_episode(source_key="digest:2026-W47")
     response = Client().get("/podcast/feed.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
@@ -124,7 +99,7 @@ def test_apple_and_podcasting_2_0_tags_are_written_correctly(feed_xml):
 
 
 def test_the_episode_page_plays_the_mp3_and_shows_chapters_and_transcript(db):
-    episode = publish()
+    episode = publish_episode()
     html = Client().get(f"/podcast/{episode.slug}/").content.decode()
     assert f'<audio controls preload="metadata" src="{episode.audio.url}">' in html
     assert "Begrüßung" in html and "Tarif" in html
@@ -133,19 +108,21 @@ def test_the_episode_page_plays_the_mp3_and_shows_chapters_and_transcript(db):
 
 
 def test_future_episodes_stay_hidden_and_unknown_ones_are_404(db):
-    later = publish(published_at=timezone.now() + timedelta(days=1))
+    later = publish_episode(published_at=timezone.now() + timedelta(days=1))
     assert Client().get(f"/podcast/{later.slug}/").status_code == 404
     assert b"<item>" not in Client().get("/podcast/feed.xml").content
     assert Client().get("/podcast/gibt-es-nicht/").status_code == 404
 
 
 def test_publishing_the_same_source_again_replaces_the_episode(db):
-    first = publish(source_key="digest:2026-W47")
-    again = publish(title="Wochenrückblick 47/2026 (korrigiert)", source_key="digest:2026-W47")
+    first = publish_episode(source_key="digest:2026-W47")
+    again = publish_episode(
+        title="Wochenrückblick 47/2026 (korrigiert)", source_key="digest:2026-W47"
+    )
     assert again.pk == first.pk and again.guid == first.guid
     assert Episode.objects.count() == 1
     assert Episode.objects.get().title.endswith("(korrigiert)")
-    other = publish()
+    other = publish_episode()
     assert other.slug != first.slug
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.chromium import launched_chromium
 from tests.factories import make_image, paragraphs, publish_article
-from tests.podcast.test_feed import publish as publish_episode
+from tests.support.podcast import publish_episode
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import publish_article
+from tests.support.env import production_env
 
 DEPESCHE = Path(sys.executable).with_name("depesche")
 SECURITY_SETTINGS = [
@@ -30,15 +30,8 @@ SECURITY_SETTINGS = [
 
 
 def deployed_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DEPESCHE_", "DJANGO_")) and key not in {"DEBUG", "SECRET_KEY"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="depesche.config.settings.production",
-        DEPESCHE_DATA_DIR=str(tmp_path),
-        DEPESCHE_BASE_URL="https://www.example.de",
+    env = production_env(
+        tmp_path,
         SECRET_KEY="k7#Qm2!vX9pL$w4Zr8@tN1^bY6&cH3*eJ5(uF0)dS-aG_oI+iP=lK;jM:nB<vC>xZ?",
         DEPESCHE_HASH_SALT="f3Wq9-Lz0bT7yPaxR2mKc8VdN5sHj4Ue1GiOo6EwYtZ",
         ALLOWED_HOSTS="www.example.de",

@@ -14,7 +14,7 @@ from django.test import Client
 from depesche.audience.emails import preference_url
 from depesche.config.content_policy import media_origins
 from tests.factories import follower, make_image, paragraphs, publish_article
-from tests.podcast.test_feed import publish as publish_episode
+from tests.support.podcast import publish_episode
 
 HTML = "text/html"
 

@@ -31,7 +31,13 @@ from depesche.digest.services import digest_approve, digest_build
 from depesche.digest.weeks import latest_week, period_of
 from depesche.newsroom.models import ArticlePage
 from depesche.podcast.models import Episode
-from tests.factories import follower, paragraphs, publish_article, save_draft_article
+from tests.factories import (
+    WeeklySubscriptionFactory,
+    follower,
+    paragraphs,
+    publish_article,
+    save_draft_article,
+)
 
 SENTENCE = "Der Kronleuchter aus Quarzglas summte die Melodie der Aufsichtsratssitzung."
 HEADLINE = "Vertrauliche Zollpläne der Reederei Nordlicht"
@@ -213,10 +219,7 @@ def bundles(w: World) -> str:
 
 
 def digest(w: World) -> str:
-    from depesche.audience.models import Subscriber, Subscription
-
-    reader = Subscriber.objects.create(email="woche@example.org", status="active")
-    Subscription.objects.create(subscriber=reader, purpose=Subscription.Purpose.WEEKLY)
+    WeeklySubscriptionFactory(subscriber__email="woche@example.org")
     week = latest_week(timezone.now() + timedelta(days=7))  # the week that holds today
     _, end = period_of(week)
     built = digest_build(week=week, now=end + timedelta(minutes=1))
@@ -224,6 +227,7 @@ def digest(w: World) -> str:
         digest_approve(digest=built, user=None)
     send_due(kind=DIGEST_MAILS)
     mails = w.mails.to("woche@example.org")
+    assert mails, "the Wochenrückblick must reach its reader, or this channel checks nothing"
     episode = Episode.objects.get()
     return "\n".join(
         [

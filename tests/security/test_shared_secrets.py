@@ -3,10 +3,11 @@ DEPESCHE_HASH_SALT: each process here is a machine of its own (its own data fold
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.env import production_env
 
 MINT = """
 import sys, django
@@ -32,18 +33,7 @@ print(address_hash(sys.argv[1]))
 
 
 def machine(tmp_path: Path, name: str, **secrets: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DEPESCHE_", "DJANGO_")) and key not in {"SECRET_KEY", "DEBUG"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="depesche.config.settings.production",
-        DEPESCHE_DATA_DIR=str(tmp_path / name),
-        DEPESCHE_BASE_URL="https://www.example.de",
-        **secrets,
-    )
-    return env
+    return production_env(tmp_path / name, **secrets)
 
 
 def run(script: str, env: dict[str, str], argument: str) -> str:

@@ -1,1 +1,2 @@
-"""Helpers the tests share (never imported from another test module)."""
+"""Helpers shared by the tests: imported by test modules and conftest files, never the other
+way round (a test module is never imported by another)."""

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,8 +21,9 @@ from depesche.audio.tasks import article_audio_task
 from depesche.config.tasks import LOW_QUEUE
 from depesche.core.rq import RQBackend, queues
 from depesche.core.tasks import ping_task
-from tests.delivery.test_reliability import publish, seed, sink  # noqa: F401 (fixture)
+from tests.support.fanout import publish_followed_article, seed_instant_followers
 from tests.support.rq import BurstRQBackend
+from tests.support.wait import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 RQ_TASKS = {"default": {"BACKEND": "depesche.core.rq.RQBackend", "QUEUES": ["default", "low"]}}
@@ -89,7 +89,7 @@ def start_worker(env: dict[str, str], errlog) -> subprocess.Popen:
 
 
 @pytest.fixture
-def workers(sink, redis_queues):  # noqa: F811
+def workers(sink, redis_queues):
     """Two `depesche worker` processes on PostgreSQL (one on SQLite, which has one writer)."""
     env = {
         **os.environ,
@@ -109,13 +109,6 @@ def workers(sink, redis_queues):  # noqa: F811
     errlog.close()
 
 
-def wait_for(check, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_processes_share_the_queue_and_run_each_task_once(settings, workers):
     settings.TASKS = RQ_TASKS
@@ -126,7 +119,7 @@ def test_worker_processes_share_the_queue_and_run_each_task_once(settings, worke
             result.refresh()
         return all(result.is_finished for result in results)
 
-    wait_for(finished)
+    wait_for(finished, timeout=60, interval=0.05, what="40 pings")
     assert all(result.return_value == "pong" for result in results)
     # Each task ran exactly once, and every worker process took some.
     assert all(len(result.worker_ids) == 1 for result in results)
@@ -135,12 +128,23 @@ def test_worker_processes_share_the_queue_and_run_each_task_once(settings, worke
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_fan_out_through_redis_reaches_every_reader_once(settings, site_tree, sink, workers):  # noqa: F811
+def test_a_fan_out_through_redis_reaches_every_reader_once(settings, site_tree, sink, workers):
     settings.TASKS = RQ_TASKS
-    emails = seed(300)
-    publish(site_tree)  # its on-commit fan-out task goes to Redis, a worker process runs it
-    wait_for(lambda: sink.count() >= 300)
-    time.sleep(1)  # a duplicate would arrive now
+    emails = seed_instant_followers(300)
+    # Its on-commit fan-out task goes to Redis, a worker process runs it.
+    publish_followed_article(site_tree)
+
+    def all_recorded() -> bool:
+        return Delivery.objects.filter(status=Delivery.Status.SENT).count() == 300
+
+    wait_for(all_recorded, timeout=60, interval=0.05, what="300 alerts recorded as sent")
+    # A duplicate (a row two workers both sent) could still be on its way; once every worker
+    # process has exited and the sink answered what it received, nothing more can arrive.
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=30)
+    wait_for(sink.idle, timeout=5, what="the SMTP sink to answer what it received")
     accepted = list(sink.accepted)
     assert sorted(rcpt for rcpt, _ in accepted) == sorted(emails)
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 300

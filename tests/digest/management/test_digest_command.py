@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from depesche.digest.models import Digest
 from depesche.digest.services import digest_approve
-from tests.digest.week import WEEK
+from tests.support.digest_week import WEEK
 
 
 def build(*args: str) -> str:

@@ -11,6 +11,10 @@ START = datetime(2026, 11, 14, 7, 0, tzinfo=BERLIN)
 END = datetime(2026, 11, 21, 7, 0, tzinfo=BERLIN)
 
 
+# An hour after the week ended: when the digest is built in the tests.
+AFTER = datetime(2026, 11, 21, 8, 0, tzinfo=BERLIN)
+
+
 def at(day: int, hour: int = 9) -> datetime:
     return datetime(2026, 11, day, hour, 0, tzinfo=BERLIN)
 
