@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from taggit.models import Tag
 
+from depesche.audience.texts import ShownTexts, shown_texts
 from depesche.newsroom.services import SiteTree, site_setup
 
 
@@ -129,3 +131,14 @@ def sink(smtp_server):
     handler = SlowSink()
     handler.port = smtp_server(handler)
     return handler
+
+
+@pytest.fixture
+def texts(site_tree) -> ShownTexts:
+    """The consent and privacy texts a sign-up form shows."""
+    return shown_texts()
+
+
+@pytest.fixture
+def energie(db) -> Tag:
+    return Tag.objects.create(name="Energie", slug="energie")

@@ -1,4 +1,5 @@
-"""Fixtures of the audience tests; the helpers are in tests/support/audience*.py."""
+"""Fixtures of the audience tests (`texts` and `energie` are in tests/conftest.py: the
+delivery webhook tests use them too); the helpers are in tests/support/audience*.py."""
 
 from __future__ import annotations
 
@@ -12,18 +13,8 @@ from depesche.core import ratelimit
 
 
 @pytest.fixture
-def texts(site_tree) -> ShownTexts:
-    return shown_texts()
-
-
-@pytest.fixture
 def follow_texts(site_tree) -> ShownTexts:
     return shown_texts(follow=True)
-
-
-@pytest.fixture
-def energie(db) -> Tag:
-    return Tag.objects.create(name="Energie", slug="energie")
 
 
 @pytest.fixture
