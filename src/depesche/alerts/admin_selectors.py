@@ -15,9 +15,9 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from depesche.alerts.models import Delivery
+from depesche.alerts.selectors import STATUSES
 from depesche.audience.models import TagFollow
 
-STATUSES = [status.value for status in Delivery.Status]
 # Rows whose last attempt went wrong: given up, refused for good, or waiting for a retry.
 WITH_ERRORS = [Delivery.Status.FAILED, Delivery.Status.BOUNCED, Delivery.Status.PENDING]
 

@@ -88,6 +88,8 @@ STATUS_RANK: dict[str, int] = {
 SUPPRESSED = frozenset(
     {Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED, Subscriber.Status.ERASED}
 )
+# The statuses of a reader who still gets (or is about to get) mail: nothing withdrawn yet.
+REACHABLE = frozenset({Subscriber.Status.ACTIVE, Subscriber.Status.PENDING})
 
 
 def status_stronger(new: str, old: str) -> bool:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from depesche.audience import links
-from depesche.audience.models import OptInRequest, Subscriber, TagFollow
+from depesche.audience.models import REACHABLE, OptInRequest, Subscriber, TagFollow
 from depesche.core.tokens import TokenInvalid
 
 # Named in the settings: the page cache (newsroom, below audience) must know it too.
@@ -54,7 +54,7 @@ def followed_tag_ids_for_request(request: HttpRequest) -> set[int]:
 def reader_has_anything(subscriber: Subscriber) -> bool:
     """Whether an "unsubscribe from everything" would end something for this reader."""
     return (
-        subscriber.status in {Subscriber.Status.ACTIVE, Subscriber.Status.PENDING}
+        subscriber.status in REACHABLE
         or subscriber.subscriptions.filter(active=True).exists()
         or subscriber.follows.exists()
     )

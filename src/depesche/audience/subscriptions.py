@@ -9,7 +9,14 @@ from taggit.models import Tag
 
 from depesche.audience.ledger import Visit, ledger_write, purpose_for
 from depesche.audience.links import ALL_LISTS, WEEKLY_LIST, list_parse, topics_list_id
-from depesche.audience.models import ConsentRecord, Subscriber, Subscription, TagFollow, TextVersion
+from depesche.audience.models import (
+    REACHABLE,
+    ConsentRecord,
+    Subscriber,
+    Subscription,
+    TagFollow,
+    TextVersion,
+)
 
 
 class NotConfirmed(Exception):
@@ -114,7 +121,7 @@ def unsubscribe_all(*, subscriber: Subscriber, visit: Visit) -> None:
     now = timezone.now()
     subscriber.subscriptions.update(active=False, ended_at=now)
     subscriber.follows.all().delete()
-    if subscriber.status in {Subscriber.Status.ACTIVE, Subscriber.Status.PENDING}:
+    if subscriber.status in REACHABLE:
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
     subscriber.unsubscribed_at = now
     subscriber.save()

@@ -181,10 +181,9 @@ def stop_workers(workers: list[subprocess.Popen[str]]) -> None:
 
 def unfinished() -> int:
     from depesche.alerts.models import Delivery
+    from depesche.delivery.models import UNFINISHED
 
-    return Delivery.objects.filter(
-        status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
-    ).count()
+    return Delivery.objects.filter(status__in=UNFINISHED).count()
 
 
 def run_inner(options: Options) -> dict[str, Any]:

@@ -40,3 +40,11 @@ class OutboxRow(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The status groups the engine and its kinds of mail ask about, named once.
+# Waiting for a send (or failed, where a later "retry failed" would send it): what a
+# suppression cancels.
+CANCELLABLE = (OutboxRow.Status.PENDING, OutboxRow.Status.FAILED)
+# Not finished: waiting or in a worker's hands.
+UNFINISHED = (OutboxRow.Status.PENDING, OutboxRow.Status.SENDING)
