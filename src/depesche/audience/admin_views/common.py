@@ -10,8 +10,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 
+from depesche.audience.links import ALL_LISTS, list_parse
 from depesche.audience.models import TextVersion
-from depesche.audience.services import ALL_LISTS, WEEKLY
 from depesche.core.admin.listing import columns_masked
 from depesche.core.admin.viewsets import ReadOnlyModelViewSet
 
@@ -52,10 +52,12 @@ def short_hash(version: TextVersion | None) -> str:
 
 
 def purpose_label(purpose: str) -> str:
-    if purpose == WEEKLY:
+    """A ledger row's purpose for people: read by links.list_parse, the one reader of list ids."""
+    ref = list_parse(purpose)
+    if ref.weekly:
         return str(_("Wochenrückblick"))
+    if ref.topics:
+        return str(_("Thema „%(slug)s“")) % {"slug": ", ".join(ref.slugs)}
     if purpose == ALL_LISTS:
         return str(_("alle Listen"))
-    if purpose.startswith("thema:"):
-        return str(_("Thema „%(slug)s“")) % {"slug": purpose.removeprefix("thema:")}
     return purpose
