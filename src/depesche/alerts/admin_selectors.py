@@ -15,15 +15,11 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from depesche.alerts.models import Delivery
-from depesche.alerts.selectors import STATUSES
+from depesche.alerts.selectors import STATUSES, counts_per_status
 from depesche.audience.models import TagFollow
 
 # Rows whose last attempt went wrong: given up, refused for good, or waiting for a retry.
 WITH_ERRORS = [Delivery.Status.FAILED, Delivery.Status.BOUNCED, Delivery.Status.PENDING]
-
-
-def _per_status() -> dict[str, Count]:
-    return {status: Count("pk", filter=Q(status=status)) for status in STATUSES}
 
 
 def article_delivery_summaries() -> QuerySet[Any]:
@@ -39,7 +35,7 @@ def article_delivery_summaries() -> QuerySet[Any]:
         first_sent=Min("sent_at"),
         last_sent=Max("sent_at"),
         started_at=Min("created_at"),
-        **_per_status(),
+        **counts_per_status(),
     )
 
 
@@ -92,7 +88,7 @@ def queue_overview(*, now: datetime | None = None) -> QueueOverview:
         .annotate(
             due=Count("pk", filter=pending & Q(next_attempt_at__lte=now)),
             oldest_pending=Min("created_at", filter=pending),
-            **_per_status(),
+            **counts_per_status(),
         )
         .order_by(),
     )

@@ -14,6 +14,11 @@ from depesche.audience.models import Subscriber
 STATUSES: list[str] = Delivery.Status.values
 
 
+def counts_per_status() -> dict[str, Count]:
+    """Aggregates counting rows of each status, for `annotate` (keyed by the status value)."""
+    return {status: Count("pk", filter=Q(status=status)) for status in STATUSES}
+
+
 def delivery_counts(*, article_id: int | None = None) -> dict[str, int]:
     rows = Delivery.objects.all()
     if article_id is not None:
@@ -26,14 +31,13 @@ def delivery_counts(*, article_id: int | None = None) -> dict[str, int]:
 
 def articles_with_deliveries(*, limit: int = 20) -> list[dict[str, Any]]:
     """Newest fan-outs with recipients, per-status counts and first/last send time."""
-    per_status = {status: Count("pk", filter=Q(status=status)) for status in STATUSES}
     rows = (
         Delivery.objects.values("article_id", "article__title")
         .annotate(
             recipients=Count("pk"),
             first_sent=Min("sent_at"),
             last_sent=Max("sent_at"),
-            **per_status,
+            **counts_per_status(),
         )
         .order_by("-article_id")[:limit]
     )
