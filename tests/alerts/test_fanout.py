@@ -155,7 +155,7 @@ def test_a_scheduled_article_alerts_at_go_live_not_before(
 def test_imported_articles_alert_like_admin_ones(
     site_tree, tmp_path, django_capture_on_commit_callbacks
 ):
-    from depesche.newsroom.importing import import_files
+    from depesche.wire.importing import import_files
 
     follower("a@example.org", "Energie")
     path = tmp_path / "a.json"
@@ -252,7 +252,7 @@ def test_erasure_removes_the_readers_deliveries_and_export_lists_them(
 def test_an_imported_archive_article_alerts_nobody(
     site_tree, tmp_path, django_capture_on_commit_callbacks
 ):
-    from depesche.newsroom.importing import import_files
+    from depesche.wire.importing import import_files
 
     follower("a@example.org", "Energie")
     path = tmp_path / "alt.json"

@@ -24,11 +24,11 @@ from taggit.models import Tag
 from depesche.demo import views as demo_views
 from depesche.demo.mailcatcher import MailCatcher, mailbox
 from depesche.demo.services import EDITOR_USERNAME, date_shifter, demo_files, editor_ensure
-from depesche.newsroom.importing import ImportReport, Outcome, import_files
 from depesche.newsroom.models import ArticlePage, ArticlePageTag
-from depesche.newsroom.ninjs import load_records
 from depesche.newsroom.selectors import article_ids_for_tag, articles_related
 from depesche.newsroom.services import DEFAULT_SECTIONS
+from depesche.wire.importing import ImportReport, Outcome, import_files
+from depesche.wire.ninjs_legacy import load_records
 
 # The demo content
 

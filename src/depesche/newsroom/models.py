@@ -119,6 +119,9 @@ def tag_dates_sync(*, article_id: int) -> None:
 class ArticlePage(Page):
     """One article. Its headline is the page title; its section is the parent page."""
 
+    kicker = models.CharField(
+        _("Dachzeile"), max_length=120, blank=True, help_text=_("Kurze Zeile über der Überschrift.")
+    )
     teaser = models.TextField(_("Teaser"), help_text=_("Kurzer Vorspann, reiner Text."))
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("Text"))
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("Tags"))
@@ -127,6 +130,34 @@ class ArticlePage(Page):
         _("Quellen/Agenturen"), max_length=255, blank=True, help_text=_("z. B. „dpa, Reuters“")
     )
     located = models.CharField(_("Ort"), max_length=120, blank=True)
+    breaking = models.BooleanField(
+        _("Eilmeldung"),
+        default=False,
+        help_text=_("Wird überall als „Eilmeldung“ gekennzeichnet."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Aufmacherbild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_caption = models.CharField(_("Bildunterschrift"), max_length=500, blank=True)
+    image_credit = models.CharField(
+        _("Bildnachweis"), max_length=255, blank=True, help_text=_("z. B. „Foto: dpa“")
+    )
+    image_alt = models.CharField(
+        _("Alternativtext"),
+        max_length=255,
+        blank=True,
+        help_text=_("Was auf dem Bild zu sehen ist, für Screenreader."),
+    )
+    usage_terms = models.TextField(
+        _("Copyright und Nutzungsrechte"),
+        blank=True,
+        help_text=_("Erscheint klein unter dem Artikel, z. B. „© dpa-infocom GmbH“."),
+    )
     # Editorial weighting for the Wochenrückblick only: readers never see it, so it is not part
     # of the content fingerprint (services.article_fingerprint) and never moves "Aktualisiert".
     top_topic = models.BooleanField(
@@ -167,8 +198,18 @@ class ArticlePage(Page):
     source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     content_panels = [
+        FieldPanel("kicker"),
         TitleFieldPanel("title", heading=_("Überschrift")),
         FieldPanel("teaser"),
+        MultiFieldPanel(
+            [
+                FieldPanel("image"),
+                FieldPanel("image_caption"),
+                FieldPanel("image_credit"),
+                FieldPanel("image_alt"),
+            ],
+            heading=_("Bild"),
+        ),
         FieldPanel("body"),
         MultiFieldPanel(
             [
@@ -176,6 +217,8 @@ class ArticlePage(Page):
                 FieldPanel("byline"),
                 FieldPanel("source_credit"),
                 FieldPanel("located"),
+                FieldPanel("usage_terms"),
+                FieldPanel("breaking"),
                 FieldPanel("top_topic"),
                 FieldPanel("sponsor"),
             ],

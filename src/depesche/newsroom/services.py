@@ -52,6 +52,16 @@ def article_fingerprint(article: ArticlePage) -> str:
         "source_credit": article.source_credit,
         "located": article.located,
     }
+    # Fields added later count only when set, so an upgrade leaves older hashes as they were
+    # and republishing an untouched article does not move "Aktualisiert".
+    later = {
+        "kicker": article.kicker,
+        "image": [article.image_id, article.image_caption, article.image_credit, article.image_alt]
+        if article.image_id
+        else None,
+        "usage_terms": article.usage_terms,
+    }
+    content.update({key: value for key, value in later.items() if value})
     raw = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "depesche.api",
     "depesche.audio",
     "depesche.digest",
+    "depesche.wire",
     # `depesche bench …` (no models). The demo app is not here: the demo, dev and test
     # settings add it (DEMO_APPS); a deployed site never ships its mail catcher.
     "depesche.bench",

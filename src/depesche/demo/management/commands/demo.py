@@ -18,10 +18,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from depesche.demo.ads import demo_ads_ensure
 from depesche.demo.mailcatcher import MailCatcher
 from depesche.demo.services import date_shifter, demo_files, editor_ensure
-from depesche.newsroom.importing import import_files
-from depesche.newsroom.management.commands.import_articles import print_report
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.services import site_setup
+from depesche.wire.importing import import_files
+from depesche.wire.management.commands.import_articles import print_report
 
 DEMO_SETTINGS = "depesche.config.settings.demo"
 

@@ -1,4 +1,4 @@
-"""`depesche import-articles [--republish] FILE…`: thin wrapper over newsroom.importing."""
+"""`depesche import-articles [--republish] FILE…`: thin wrapper over wire.importing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from depesche.newsroom.importing import ImportReport, Outcome, import_files
+from depesche.wire.importing import ImportReport, Outcome, import_files
 
 
 def print_report(command: BaseCommand, report: ImportReport) -> None:

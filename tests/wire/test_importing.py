@@ -1,4 +1,4 @@
-"""newsroom/importing.py and the `import-articles` command: ninjs files into published articles."""
+"""wire/importing.py and the `import-articles` command: ninjs files into published articles."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from taggit.models import Tag
 from wagtail.models import PageLogEntry, Revision
 from wagtail.signals import page_published
 
-from depesche.newsroom.importing import Outcome, article_slug, import_files
 from depesche.newsroom.models import ArticlePage, SectionPage
 from depesche.newsroom.selectors import articles_related
 from depesche.site import cli
+from depesche.wire.importing import Outcome, article_slug, import_files
 
 FIRST = "2024-05-02T08:00:00+02:00"
 FIRST_UTC = datetime(2024, 5, 2, 6, 0, tzinfo=UTC)

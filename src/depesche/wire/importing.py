@@ -14,14 +14,14 @@ from django.utils.text import slugify
 from wagtail.blocks import StreamValue
 
 from depesche.newsroom.models import ArticlePage, SectionPage
-from depesche.newsroom.ninjs import (
+from depesche.newsroom.services import article_dates_record, section_find
+from depesche.wire.ninjs_legacy import (
     NinjsArticle,
     RecordError,
     body_blocks,
     load_records,
     parse_record,
 )
-from depesche.newsroom.services import article_dates_record, section_find
 
 _UMLAUTS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}

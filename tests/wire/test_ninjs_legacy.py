@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from depesche.newsroom.ninjs import (
+from depesche.wire.ninjs_legacy import (
     RecordError,
     body_blocks,
     load_records,
