@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +39,28 @@ class Outcome(StrEnum):
 
 
 SKIPPED_UNPUBLISHED = "unpublished by the newsroom"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    outcome: Outcome
+    article_id: int | None = None
+    message: str = ""  # the reason for FAILED and SKIPPED
+
+
+def record_import(
+    *, raw: Any, feed: Any = None, section: SectionPage | None = None, republish: bool = False
+) -> ImportResult:
+    """Import one raw agency record (any supported format) for `feed` (None: the command line,
+    which publishes). Never raises for a bad record: FAILED/SKIPPED carry the reason.
+
+    Interim implementation (legacy ninjs dialect only); the wire pipeline replaces it."""
+    try:
+        outcome = article_import(record=parse_record(raw), republish=republish)
+    except RecordError as exc:
+        return ImportResult(Outcome.FAILED, message=str(exc))
+    article = ArticlePage.objects.filter(source_guid=raw.get("guid") or raw.get("uri")).first()
+    return ImportResult(outcome, article.pk if article else None)
 
 
 @dataclass
