@@ -27,8 +27,8 @@ from depesche.demo.services import EDITOR_USERNAME, date_shifter, demo_files, ed
 from depesche.newsroom.models import ArticlePage, ArticlePageTag
 from depesche.newsroom.selectors import article_ids_for_tag, articles_related
 from depesche.newsroom.services import DEFAULT_SECTIONS
+from depesche.wire.files import load_records
 from depesche.wire.importing import ImportReport, Outcome, import_files
-from depesche.wire.ninjs_legacy import load_records
 
 # The demo content
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
-from depesche.wire.ninjs_legacy import load_records
+from depesche.wire.files import load_records
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 EDITOR_USERNAME = "redaktion"

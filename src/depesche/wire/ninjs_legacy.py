@@ -16,10 +16,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from depesche.core.text import html_to_text
-
-
-class RecordError(Exception):
-    """A record that cannot be imported; the message names the reason."""
+from depesche.wire.formats.base import RecordError  # noqa: E402
 
 
 @dataclass

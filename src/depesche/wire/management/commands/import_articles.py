@@ -1,4 +1,5 @@
-"""`depesche import-articles [--republish] FILE…`: thin wrapper over wire.importing."""
+"""`depesche import-articles [--section S] [--feed F] [--republish] FILE|DIR…`: thin wrapper over
+wire.importing (ninjs 1.x–3.x and dpa-digitalwires, detected per record)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,45 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from depesche.wire.importing import ImportReport, Outcome, import_files
+from depesche.wire.models import Feed
+from depesche.wire.sections import section_named
 
 
 def print_report(command: BaseCommand, report: ImportReport) -> None:
     for error in report.errors:
         command.stderr.write(error)
-    # Skips are the newsroom's decision, not failures: reported on stdout, exit status 0.
+    # Skips are the newsroom's decision or not articles, not failures: stdout, exit status 0.
     for skipped in report.skipped:
         command.stdout.write(skipped)
     counts = report.counts
-    command.stdout.write(
+    summary = (
         f"{counts[Outcome.CREATED]} created, {counts[Outcome.UPDATED]} updated, "
         f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.SKIPPED]} skipped, "
         f"{counts[Outcome.FAILED]} failed"
     )
+    # The wire desk's outcomes only when they happened: scripts read the first five.
+    for outcome, label in ((Outcome.DRAFTED, "held as drafts"), (Outcome.WITHDRAWN, "withdrawn")):
+        if counts[outcome]:
+            summary += f", {counts[outcome]} {label}"
+    command.stdout.write(summary)
 
 
 class Command(BaseCommand):
-    help = "Import articles from IPTC ninjs JSON files (one object or a list per file)."
+    help = (
+        "Import agency articles from JSON files or directories: IPTC ninjs 1.x–3.x and "
+        "dpa-digitalwires (one record or a list per file), published at once."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR")
+        parser.add_argument(
+            "--section",
+            help="Put every article in this section (title or slug), overriding the rules.",
+        )
+        parser.add_argument(
+            "--feed",
+            help="Import as this agency feed (its Kennung): its rules and default section apply.",
+        )
         parser.add_argument(
             "--republish",
             action="store_true",
@@ -36,8 +55,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        section = None
+        if options["section"]:
+            section = section_named(options["section"])
+            if section is None:
+                raise CommandError(f"unknown section {options['section']!r}")
+        feed = None
+        if options["feed"]:
+            feed = Feed.objects.filter(slug=options["feed"]).first()
+            if feed is None:
+                raise CommandError(f"unknown feed {options['feed']!r}")
         report = import_files(
-            options["files"], on_progress=self._progress, republish=options["republish"]
+            options["files"],
+            on_progress=self._progress,
+            republish=options["republish"],
+            section=section,
+            feed=feed,
         )
         print_report(self, report)
         if report.failed:
