@@ -30,14 +30,14 @@ def _matches(rule: SectionRule, article: WireArticle) -> bool:
 
 def section_for(
     *, article: WireArticle, feed: Feed | None, override: SectionPage | None = None
-) -> SectionPage:
+) -> SectionPage | None:
     """The section for `article`, first that applies:
 
     1. `override` (`import-articles --section`);
     2. the record's own `section` (a Depesche extension of ninjs; an unknown name is an error);
     3. the first matching rule of the feed, then of the rules for all feeds (by Reihenfolge);
     4. the feed's default section.
-    Raises RecordError naming what the record carries when nothing applies."""
+    None when nothing applies (a newer version then stays where it is; see `no_section`)."""
     if override is not None:
         return override
     if article.section:
@@ -56,10 +56,15 @@ def section_for(
     if feed is not None and feed.default_section_id is not None:
         assert feed.default_section is not None
         return feed.default_section
+    return None
+
+
+def no_section(article: WireArticle) -> RecordError:
+    """The error for a new record no rule places, naming what it carries."""
     carried = ", ".join(
         f"{category.kind} {category.code or category.name}" for category in article.categories[:8]
     )
-    raise RecordError(
+    return RecordError(
         "no section: no Ressort-Zuordnung matches "
         f"({carried or 'the record carries no desk, subject or genre'}) and no default section"
         " (set one for the feed, or use --section)"

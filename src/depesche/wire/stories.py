@@ -31,7 +31,7 @@ from depesche.newsroom.services import article_dates_record
 from depesche.wire.body import body_blocks
 from depesche.wire.formats.base import PubStatus, RecordError, WireArticle
 from depesche.wire.models import Feed, WireStory
-from depesche.wire.sections import section_for
+from depesche.wire.sections import no_section, section_for
 from depesche.wire.slugs import article_slug
 from depesche.wire.tagging import tags_resolve
 
@@ -244,10 +244,14 @@ def story_import(
     revision_id: int | None
     try:
         if page is None:
+            if target is None:
+                raise no_section(article)
             page, revision_id = _create(article, target, images, publish=publish)
             outcome = Outcome.CREATED
             status = _status(page, article, published=publish)
         else:
+            if target is None:  # no rule says otherwise: a newer version stays where it is
+                target = SectionPage.objects.get(pk=page.get_parent().pk)
             outcome, status, revision_id, page = _next_version(
                 page,
                 story,
