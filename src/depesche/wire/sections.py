@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from depesche.newsroom.models import SectionPage
-from depesche.wire.formats.base import RecordError, WireArticle
+from depesche.wire.formats.base import Category, RecordError, WireArticle
 from depesche.wire.models import Feed, SectionRule
 
 
@@ -20,11 +20,17 @@ def section_named(name: str) -> SectionPage | None:
     )
 
 
+def _names(category: Category) -> set[str]:
+    """What a rule's value may say for this category: its code ("dpacat:wi"), the code without
+    its scheme ("wi"), or its name ("Wirtschaft")."""
+    code = category.code.casefold()
+    return {code, code.rpartition(":")[2], category.name.casefold()} - {""}
+
+
 def _matches(rule: SectionRule, article: WireArticle) -> bool:
     value = rule.value.strip().casefold()
     return any(
-        category.kind == rule.kind and value in (category.code.casefold(), category.name.casefold())
-        for category in article.categories
+        category.kind == rule.kind and value in _names(category) for category in article.categories
     )
 
 
