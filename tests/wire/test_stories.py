@@ -25,6 +25,7 @@ from depesche.wire.formats.base import (
     WireArticle,
 )
 from depesche.wire.models import Feed, SectionRule, WireStory
+from depesche.wire.rules import rules_defaults_create
 from depesche.wire.stories import WITHDRAW_ACTION, Outcome, story_import
 
 T0 = datetime(2025, 1, 23, 8, 0, tzinfo=UTC)
@@ -293,3 +294,11 @@ def test_a_newer_version_moves_the_article_when_the_rules_say_so(site_tree):
     story_import(article=wire(2), section=site_tree.sections["Wirtschaft"])
 
     assert page().get_parent().pk == site_tree.sections["Wirtschaft"].pk
+
+
+def test_default_rules_place_dpa_desks_and_are_added_once(site_tree):
+    assert rules_defaults_create() > 0
+    assert rules_defaults_create() == 0
+
+    story_import(article=wire(1, categories=[Category(CategoryKind.DESK, "dpacat:wi", "wi")]))
+    assert page().section_id == site_tree.sections["Wirtschaft"].pk
