@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
+from depesche.newsroom.models import SectionPage
 from depesche.wire.files import load_records
+from depesche.wire.models import Feed
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 EDITOR_USERNAME = "redaktion"
@@ -81,3 +83,18 @@ def editor_ensure(*, password_file: Path) -> tuple[AbstractUser, str]:
         profile.preferred_language = "de"
         profile.save(update_fields=["preferred_language"])
     return user, password
+
+
+def demo_agency_ensure() -> Feed:
+    """A desk agency for trying push delivery: its copy lands in "Agenturmeldungen" as drafts.
+    Its secret is random per demo data folder and shown in the admin."""
+    feed, _ = Feed.objects.get_or_create(
+        slug="demo",
+        defaults={
+            "name": "Demo-Agentur",
+            "secret": secrets.token_urlsafe(32),
+            "auto_publish": False,
+            "default_section": SectionPage.objects.filter(title="Panorama").first(),
+        },
+    )
+    return feed

@@ -17,11 +17,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from depesche.demo.ads import demo_ads_ensure
 from depesche.demo.mailcatcher import MailCatcher
-from depesche.demo.services import date_shifter, demo_files, editor_ensure
+from depesche.demo.services import date_shifter, demo_agency_ensure, demo_files, editor_ensure
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.services import site_setup
 from depesche.wire.importing import import_files
 from depesche.wire.management.commands.import_articles import print_report
+from depesche.wire.rules import rules_defaults_create
 
 DEMO_SETTINGS = "depesche.config.settings.demo"
 
@@ -86,6 +87,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("2/4 Creating home page, sections and legal pages …")
         site_setup(site_name=settings.SITE_NAME)
+        rules = rules_defaults_create()
+        agency = demo_agency_ensure()
+        self.stdout.write(
+            f"    {rules} Ressort-Zuordnungen; Agentur „{agency.name}“: POST /wire/{agency.slug}/ "
+            "(Bearer-Token im Admin unter Agenturen)"
+        )
         if ArticlePage.objects.exists():
             self.stdout.write("3/4 Demo articles already present, keeping the data.")
         else:
