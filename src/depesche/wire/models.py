@@ -161,6 +161,14 @@ class WireStory(models.Model):
     def __str__(self) -> str:
         return self.headline
 
+    @property
+    def current_status(self) -> str:
+        """The status as the desk shows it: an embargoed story that Wagtail's scheduler has
+        published since is published (load with select_related("article"))."""
+        if self.status == self.Status.SCHEDULED and self.article is not None and self.article.live:
+            return self.Status.PUBLISHED
+        return self.status
+
 
 class WireReceipt(models.Model):
     """A record as it arrived by push or poll, kept until the worker processed it. The unique
