@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +219,14 @@ def test_a_duplicate_push_is_not_processed_again(
         push(client, record())
     assert imported == ["urn:test:push:1"]
     assert ArticlePage.objects.count() == 1
+
+
+def test_dpa_example_records_are_stored_under_their_urn_and_version(client, feed):
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "wire" / "digitalwires"
+    records = [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))]
+    response = push(client, {"entries": records})
+    assert response.status_code == 202
+    assert response.json() == {"accepted": len(records), "duplicates": 0, "rejected": []}
+    assert set(WireReceipt.objects.values_list("record_id", "version")) == {
+        (r["urn"], str(r["version"])) for r in records
+    }
