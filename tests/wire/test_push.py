@@ -33,7 +33,8 @@ def record(guid: str = "urn:test:push:1", **fields: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def feed(db) -> Feed:
-    return Feed.objects.create(name="dpa", slug="dpa", secret=SECRET)
+    # Auto-publish: the article goes live, not into the desk as a draft.
+    return Feed.objects.create(name="dpa", slug="dpa", secret=SECRET, auto_publish=True)
 
 
 def push(client: Client, body: Any, *, slug: str = "dpa", token: str | None = SECRET, **kw):
