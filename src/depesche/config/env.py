@@ -254,6 +254,17 @@ VARIABLES: list[Var] = [
         "Seconds to wait for DEPESCHE_SUMMARY_URL per topic before falling back to extractive.",
     ),
     Var(
+        "DEPESCHE_WIRE_PUSH_MAX_BYTES",
+        "5242880",
+        "Largest request body (bytes) an agency may push to /wire/<feed>/; larger: 413.",
+    ),
+    Var(
+        "DEPESCHE_WIRE_POLL_INTERVAL",
+        "60",
+        "Seconds between the worker's fetches from every active agency feed with a URL "
+        "(wireQ queue); it also queues again receipts whose processing was lost.",
+    ),
+    Var(
         "DEPESCHE_ADS_BODY_AFTER_PARAGRAPH",
         "3",
         "The ad inside an article follows this paragraph; after the body when it has fewer.",

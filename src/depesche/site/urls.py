@@ -38,6 +38,8 @@ urlpatterns = [
     path("", include("depesche.distribution.urls")),
     path("", include("depesche.ads.urls")),
     path("", include("depesche.sitesearch.urls")),
+    # Agency push delivery (machine clients, bearer token).
+    path("", include("depesche.wire.urls")),
     path("api/", api_urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -176,6 +176,9 @@ class WireReceipt(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Wartet")
+        # Claimed by one worker (services.receipt_process); one left here longer than
+        # services.STALE_AFTER crashed mid-way and is queued again by the periodic poll task.
+        PROCESSING = "processing", _("In Arbeit")
         DONE = "done", _("Verarbeitet")
         SKIPPED = "skipped", _("Übersprungen")
         FAILED = "failed", _("Fehler")
@@ -189,9 +192,12 @@ class WireReceipt(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     message = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    # When a worker claimed it, or the periodic task queued it again (services.STALE_AFTER).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["state", "received_at"], name="wire_receipt_state")]
         constraints = [
             models.UniqueConstraint(
                 fields=["feed", "record_id", "version"], name="wire_receipt_once"

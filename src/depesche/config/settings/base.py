@@ -295,8 +295,13 @@ WORKER_LOOPS = [
 ]
 
 # Run by `depesche worker` every N seconds: (task path, interval).
+# Agency push (/wire/<feed>/): the largest body accepted; pull: seconds between fetches.
+WIRE_PUSH_MAX_BYTES = env.get_int("DEPESCHE_WIRE_PUSH_MAX_BYTES")
+WIRE_POLL_INTERVAL = env.get_int("DEPESCHE_WIRE_POLL_INTERVAL")
+
 PERIODIC_TASKS = [
     ("depesche.audience.tasks.optins_purge_task", 3600),
+    ("depesche.wire.tasks.wire_poll_task", WIRE_POLL_INTERVAL),
 ]
 
 # Content-Security-Policy (django-csp) for the public site: scripts only from our own static
