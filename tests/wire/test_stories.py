@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -302,3 +303,13 @@ def test_default_rules_place_dpa_desks_and_are_added_once(site_tree):
 
     story_import(article=wire(1, categories=[Category(CategoryKind.DESK, "dpacat:wi", "wi")]))
     assert page().section_id == site_tree.sections["Wirtschaft"].pk
+
+
+def test_wire_rules_command_adds_the_defaults_and_lists_them(site_tree):
+    out = io.StringIO()
+
+    call_command("wire", "rules", "--defaults", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"{SectionRule.objects.count()} default rules added"
+    assert any("desk" in line and " wi " in line and "Wirtschaft" in line for line in lines)

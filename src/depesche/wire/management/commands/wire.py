@@ -1,4 +1,5 @@
-"""`depesche wire poll FEED [--process]`: fetch an agency feed's queue once (pull delivery).
+"""`depesche wire poll FEED [--process]`: fetch an agency feed's queue once (pull delivery);
+`depesche wire rules --defaults`: add the starting Ressort-Zuordnung (never over editors' rules).
 
 Without --process the stored records are queued for the worker, as the periodic poll does;
 with it they are imported here, one after the other (useful without a running worker).
@@ -13,14 +14,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from depesche.wire.models import Feed
+from depesche.wire.models import Feed, SectionRule
 from depesche.wire.polling import poll_feed
+from depesche.wire.rules import rules_defaults_create
 from depesche.wire.services import receipt_process
 from depesche.wire.tasks import receipts_enqueue
 
 
 class Command(BaseCommand):
-    help = "Agency feeds (wire desk): `poll FEED` fetches a feed's queue once."
+    help = (
+        "Agency feeds (wire desk): `poll FEED` fetches a feed's queue once; "
+        "`rules --defaults` adds the starting Ressort-Zuordnung."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -32,8 +37,27 @@ class Command(BaseCommand):
             help="Import the stored records here instead of queueing them for the worker.",
         )
 
+        rules = actions.add_parser("rules", help="Show or add the Ressort-Zuordnung.")
+        rules.add_argument(
+            "--defaults",
+            action="store_true",
+            help="Add the default rules (dpa desks, IPTC media topics) that are missing.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "rules":
+            self._rules(defaults=options["defaults"])
+            return
         self._poll(slug=options["feed"], inline=options["process"])
+
+    def _rules(self, *, defaults: bool) -> None:
+        if defaults:
+            self.stdout.write(f"{rules_defaults_create()} default rules added")
+        for rule in SectionRule.objects.select_related("feed", "section"):
+            scope = rule.feed.slug if rule.feed else "*"
+            self.stdout.write(
+                f"{rule.priority:>4}  {scope:<12} {rule.kind:<10} {rule.value:<20} → {rule.section}"
+            )
 
     def _poll(self, *, slug: str, inline: bool) -> None:
         feed = Feed.objects.filter(slug=slug).first()
