@@ -291,3 +291,12 @@ def test_teaser_fallback_cuts_at_sentences_then_words():
     assert teaser.endswith("Wort…")
 
     assert teaser_from_body("<p>Kiel (dpa) - Kurz.</p>", dateline="Kiel (dpa) - ") == "Kurz."
+
+
+def test_schema_markers_only_count_when_they_name_ninjs():
+    record = {"$schema": "http://json-schema.org/draft-07/schema#", **ninjs2()}
+    assert detect_format(record) == Format.NINJS2
+    record = {"$schema": "https://example.org/v2.1/ninjs-schema_3.0.json", **ninjs2()}
+    assert detect_format(record) == Format.NINJS3
+    record = {"standard": {"name": "TTNINJS", "version": "TTNINJS 2.0"}, "versionCreated": "x"}
+    assert detect_format({**ninjs2(), **record}) == Format.NINJS2

@@ -43,7 +43,8 @@ _READERS: dict[Format, Callable[[dict[str, Any]], WireArticle]] = {
     Format.DIGITALWIRES: digitalwires.read,
 }
 _BY_MAJOR = {"1": Format.NINJS1, "2": Format.NINJS2, "3": Format.NINJS3}
-_VERSION = re.compile(r"(\d+)\.\d+")
+_SCHEMA_VERSION = re.compile(r"ninjs-schema_(\d+\.\d+)", re.I)
+_VERSION = re.compile(r"\d+\.\d+")
 # dpa-digitalwires' snake_case fields that no ninjs version has.
 _DPA_FIELDS = {"article_html", "version_created", "desk_names", "dpasubject_names", "dateline"}
 # ninjs 3 renamed these to camelCase; any of them marks a ninjs 3 record.
@@ -61,9 +62,13 @@ def _version_marker(record: dict[str, Any]) -> str:
     for key in ("$schema", "standard", "$standard"):
         value = record.get(key)
         if isinstance(value, dict):
-            value = value.get("version") or value.get("schema")
-        if isinstance(value, str) and (match := _VERSION.search(value)):
-            return match.group(0)
+            version, schema = value.get("version"), value.get("schema")
+            if isinstance(version, str) and (match := _VERSION.search(version)):
+                return match.group(0)
+            value = schema
+        # Only a ninjs schema's name counts: "$schema" may name JSON Schema itself.
+        if isinstance(value, str) and (match := _SCHEMA_VERSION.search(value)):
+            return match.group(1)
     return ""
 
 

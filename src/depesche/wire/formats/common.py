@@ -55,9 +55,6 @@ class Fields:
     def name(self, key: str) -> str:
         return f"'{self.where}{key}'"
 
-    def has(self, key: str) -> bool:
-        return self.data.get(key) not in (None, "", [], {})
-
     def text(self, key: str) -> str:
         """The string, stripped; "" when absent or null."""
         return check_text(self.data.get(key), self.name(key))
@@ -74,6 +71,8 @@ class Fields:
         value = self.data.get(key)
         if value is None or value == "":
             return None
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise RecordError(f"{self.name(key)} must be a number")
         if isinstance(value, int):
@@ -162,7 +161,9 @@ def is_correction(signals: Iterable[str]) -> bool:
 
 def plain(value: str) -> str:
     """Text from a field that may carry HTML (captions, headlines), whitespace collapsed."""
-    return html_to_text(value) if "<" in value or "&" in value else " ".join(value.split())
+    if "<" in value or "&" in value:
+        return html_to_text(value)
+    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 def join_terms(*parts: str) -> str:

@@ -49,7 +49,8 @@ def read_arrays(record: dict[str, Any], *, fmt: Format, names: Names) -> WireArt
         version_time=fields.moment(names.version_created),
         first_created=fields.moment(names.first_created),
         pubstatus=pubstatus(fields, names.pubstatus),
-        embargoed_until=fields.moment(names.embargoed),
+        # ninjs 3 renamed `embargoed` to `embargoedUntil`; agencies in transition send either.
+        embargoed_until=fields.moment(names.embargoed) or fields.moment("embargoed"),
         urgency=fields.integer("urgency"),
         correction=is_correction(ninjs_parts.signals(fields)),
         byline=fields.first_text("by", "byline"),
