@@ -310,6 +310,9 @@ def test_eilmeldung_genre_is_breaking_without_urgency():
 
     assert read_record(record).breaking is True
     assert read_record(wire_record("digitalwires/embargoed.json")).breaking is False
+    record = wire_record("digitalwires/embargoed.json")
+    record["signal"] = "sig:eil"
+    assert read_record(record).breaking is True
 
 
 def test_embargo_is_an_aware_utc_moment():

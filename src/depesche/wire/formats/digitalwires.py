@@ -45,7 +45,9 @@ _NAME_LISTS = (
     ("keyword_names", CategoryKind.KEYWORD),
     ("geosubject_names", CategoryKind.GEO),
 )
-_BREAKING_NAMES = {"eilmeldung", "eil"}
+# "Eilmeldung" as a genre or other category name; "eil"/"eilmeldung" as a signal.
+_BREAKING_NAMES = {"eilmeldung"}
+_BREAKING_SIGNALS = {"eil", "eilmeldung"}
 _PLACE = re.compile(r"^\s*([^()]+?)\s*\(")
 
 
@@ -112,7 +114,7 @@ def read(record: dict[str, Any]) -> WireArticle:
         raise RecordSkipped(f"{what} without an article body, not an article")
     categories, category_signals = _categories(fields)
     signals = re.split(r"[\s,]+", fields.text("signal")) + category_signals
-    names = {c.name.casefold() for c in categories if c.kind == CategoryKind.GENRE}
+    names = {c.name.casefold() for c in categories}
     version = fields.integer("version")
     dateline = fields.text("dateline")
     place = _PLACE.match(dateline)
@@ -134,7 +136,7 @@ def read(record: dict[str, Any]) -> WireArticle:
         urgency=fields.integer("urgency"),
         breaking=bool(
             names & _BREAKING_NAMES
-            or any(s.casefold().rpartition(":")[2] in _BREAKING_NAMES for s in signals)
+            or any(s.casefold().rpartition(":")[2] in _BREAKING_SIGNALS for s in signals)
         ),
         correction=is_correction(signals),
         kicker=plain(fields.text("kicker")),
