@@ -75,7 +75,7 @@ def test_unknown_shape_names_the_reason():
 @pytest.mark.parametrize(
     ("name", "change", "message"),
     [
-        ("digitalwires/eil.json", {"headline": None}, "no headline"),
+        ("digitalwires/eil.json", {"headline": None}, "no 'headline'"),
         ("digitalwires/eil.json", {"headline": 42}, "'headline' must be a string"),
         ("digitalwires/eil.json", {"headline": "Eil\x00"}, "'headline' contains a NUL"),
         ("digitalwires/eil.json", {"urn": None}, "no 'urn'"),
@@ -86,7 +86,7 @@ def test_unknown_shape_names_the_reason():
         ("digitalwires/eil.json", {"urgency": [2]}, "'urgency' must be a number"),
         ("digitalwires/eil.json", {"categories": {"a": 1}}, "'categories' must be a list"),
         ("digitalwires/eil.json", {"teaser": None, "article_html": "<p> </p>"}, "neither"),
-        ("ninjs/2.0/ntb_text.json", {"headlines": []}, "no headline"),
+        ("ninjs/2.0/ntb_text.json", {"headlines": []}, "no 'headlines' or 'headline'"),
         ("ninjs/2.0/ntb_text.json", {"headlines": "Titel"}, "'headlines' must be a list"),
         ("ninjs/2.0/ntb_text.json", {"descriptions": []}, "neither a teaser"),
         ("ninjs/2.0/ntb_text.json", {"versioncreated": "2019-13-45"}, "'versioncreated'"),

@@ -87,9 +87,9 @@ def test_section_and_description_are_optional_now():
     ("fields", "named"),
     [
         ({"guid": None, "uri": None}, "'guid' or 'uri'"),
-        ({"headline": None}, "headline"),
-        ({"headline": "   "}, "headline"),
-        ({"headline": "<b> </b>"}, "headline"),
+        ({"headline": None}, "no 'headline'"),
+        ({"headline": "   "}, "no 'headline'"),
+        ({"headline": "<b> </b>"}, "no 'headline'"),
         ({"headline": 42}, "'headline'"),
         ({"description_text": None, "body_html": None}, "neither a teaser"),
         ({"description_text": "<p> </p>", "body_html": "<p> </p>"}, "neither a teaser"),

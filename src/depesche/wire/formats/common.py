@@ -210,13 +210,15 @@ def tags_from(categories: Iterable[Category]) -> list[str]:
     return tags
 
 
-def finish(article: WireArticle, *, record: Any, id_fields: str) -> WireArticle:
+def finish(
+    article: WireArticle, *, record: Any, id_fields: str, headline_fields: str = "'headline'"
+) -> WireArticle:
     """Check what every article needs, apply the documented fallbacks and the caps.
-    `id_fields` names the record's id fields for the error message."""
+    `id_fields` and `headline_fields` name the record's fields for the error messages."""
     if not article.record_id:
         raise RecordError(f"no {id_fields} to identify the article")
     if not article.headline:
-        raise RecordError("no headline")
+        raise RecordError(f"no {headline_fields}")
     if not article.teaser:
         # Documented fallback: the body's first sentences (the dateline is not a sentence).
         article.teaser = teaser_from_body(article.body_html, dateline=article.dateline)

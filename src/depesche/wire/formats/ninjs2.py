@@ -66,4 +66,9 @@ def read_arrays(record: dict[str, Any], *, fmt: Format, names: Names) -> WireArt
             credit_keys=(names.copyright_holder, "by", "byline"),
         ),
     )
-    return finish(article, record=record, id_fields="'uri' or 'guid'")
+    return finish(
+        article,
+        record=record,
+        id_fields="'uri' or 'guid'",
+        headline_fields="'headlines' or 'headline'",
+    )
