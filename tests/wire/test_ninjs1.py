@@ -1,5 +1,5 @@
 """wire/formats/ninjs1.py: ninjs 1.x records (Depesche's own dialect included), read into a
-WireArticle. What the legacy parser (wire/ninjs_legacy.parse_record) guaranteed still holds;
+WireArticle. What the earlier ninjs parser guaranteed still holds;
 `section` and `description_text` are no longer required (the teaser falls back to the body)."""
 
 from __future__ import annotations

@@ -48,35 +48,6 @@ class ImportReport:
         return self.counts[Outcome.FAILED]
 
 
-def _interim_read(record: Any) -> Any:
-    # Interim until the format readers land: the old ninjs dialect only.
-    from depesche.wire.formats.base import Format, PubStatus, WireArticle
-    from depesche.wire.ninjs_legacy import parse_record
-
-    try:
-        return read_record(record)
-    except NotImplementedError:
-        pass
-    old = parse_record(record)
-    old = parse_record(record)
-    return WireArticle(
-        format=Format.NINJS1,
-        record_id=old.guid,
-        headline=old.headline,
-        teaser=old.teaser,
-        body_html=old.body_html,
-        version_time=old.versioncreated,
-        first_created=old.firstcreated,
-        byline=old.byline,
-        located=old.located,
-        section=old.section,
-        tags=old.tags,
-        fingerprint=old.fingerprint,
-        pubstatus=PubStatus(record.get("pubstatus", "usable")),
-        version=int(record["version"]) if str(record.get("version", "")).isdigit() else None,
-    )
-
-
 def record_import(
     *,
     raw: Any,
@@ -90,7 +61,7 @@ def record_import(
     carry the reason. Pictures are fetched before the article's transaction; a picture that
     cannot be fetched never blocks the text."""
     try:
-        article = _interim_read(raw)
+        article = read_record(raw)
     except RecordSkipped as exc:
         return ImportResult(Outcome.SKIPPED, message=str(exc))
     except RecordError as exc:

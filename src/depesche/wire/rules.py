@@ -12,13 +12,14 @@ from depesche.wire.models import SectionRule
 # (kind, value, section title). dpa's desk codes come from its category scheme `dpacat`
 # (dpa-digitalwires `categories`, type dnltype:desk); media topics are IPTC's top-level codes
 # (https://cv.iptc.org/newscodes/mediatopic/), except 20000394, which dpa names "Börse".
+# The narrower rule first: a stock-market story from the economy desk belongs in Finanzen.
 DEFAULT_RULES: list[tuple[CategoryKind, str, str]] = [
+    (CategoryKind.MEDIATOPIC, "medtop:20000394", "Finanzen"),
     (CategoryKind.DESK, "pl", "Politik"),
     (CategoryKind.DESK, "wi", "Wirtschaft"),
     (CategoryKind.DESK, "vm", "Panorama"),
     (CategoryKind.DESK, "ku", "Panorama"),
     (CategoryKind.DESK, "sp", "Panorama"),
-    (CategoryKind.MEDIATOPIC, "medtop:20000394", "Finanzen"),
     (CategoryKind.MEDIATOPIC, "medtop:11000000", "Politik"),
     (CategoryKind.MEDIATOPIC, "medtop:16000000", "Politik"),
     (CategoryKind.MEDIATOPIC, "medtop:04000000", "Wirtschaft"),

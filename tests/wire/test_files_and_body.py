@@ -1,6 +1,5 @@
-"""What is left of wire/ninjs_legacy.py once parse_record gave way to wire/formats (see
-test_ninjs1.py): loading record files and turning body HTML into StreamField blocks. These
-functions move with the importer; their tests move with them."""
+"""wire/files.py (loading record files, directories) and wire/body.py (body HTML into
+StreamField blocks)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from depesche.wire.ninjs_legacy import RecordError, body_blocks, load_records, sanitise_html
+from depesche.wire.body import body_blocks, sanitise_html
+from depesche.wire.files import expand_paths, load_records
+from depesche.wire.formats.base import RecordError
 
 
 def record(**fields: Any) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def test_load_records_rejects_non_utf8(tmp_path):
 
 @pytest.mark.parametrize("content", ["42", '"text"', "null", "true"])
 def test_load_records_rejects_other_json_values(tmp_path, content):
-    with pytest.raises(RecordError, match="ninjs object or a list"):
+    with pytest.raises(RecordError, match="expected a record \(JSON object\) or a list of records"):
         load_records(write(tmp_path, content))
 
 
@@ -133,3 +134,23 @@ def test_load_records_accepts_a_utf8_byte_order_mark(tmp_path):
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + '{"headline": "Größe"}'.encode())
     assert load_records(path) == [{"headline": "Größe"}]
+
+
+def test_a_directory_stands_for_its_json_files_in_name_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    for name in ["b/2.json", "a.json", "b/1.json", "notes.txt"]:
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    single = tmp_path / "einzeln.json"
+    single.write_text("{}", encoding="utf-8")
+
+    assert expand_paths([tmp_path / "b", single]) == [
+        tmp_path / "b/1.json",
+        tmp_path / "b/2.json",
+        single,
+    ]
+    assert [p.name for p in expand_paths([tmp_path])] == [
+        "a.json",
+        "1.json",
+        "2.json",
+        "einzeln.json",
+    ]
