@@ -116,7 +116,9 @@ def receipt_process(*, receipt_id: int) -> str | None:
     WireReceipt.objects.filter(
         pk=receipt_id, state=WireReceipt.State.PROCESSING, claimed_at=claimed_at
     ).update(state=state, message=message, processed_at=timezone.now())
-    logger.info("wire receipt %s (%s): %s %s", receipt_id, receipt, state, message)
+    # A record the agency sent that could not be imported is the operator's to see.
+    level = logging.WARNING if state == WireReceipt.State.FAILED else logging.INFO
+    logger.log(level, "wire receipt %s (%s): %s %s", receipt_id, receipt, state, message)
     return str(state)
 
 
