@@ -13,6 +13,7 @@ Every request's path is recorded in `requests`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -68,10 +69,8 @@ class ImageServer:
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(OSError):  # the client hung up on purpose
                     self.wfile.write(body)
-                except OSError:
-                    pass
 
             def log_message(self, *args: object) -> None:
                 pass
