@@ -198,3 +198,15 @@ def test_an_unreachable_server_is_refused(caplog):
 def test_a_picture_without_renditions_is_left_out(caplog):
     fields = fields_for(WireImage(renditions=[], caption="Nichts"))
     assert_left_out(fields, caplog, "no renditions")
+
+
+def test_a_storage_that_fails_leaves_the_picture_out(server, monkeypatch, caplog):
+    storage = get_image_model()._meta.get_field("file").storage
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Bucket nicht erreichbar")
+
+    monkeypatch.setattr(storage, "save", refuse)
+    fields = fields_for(picture((server.url("/w300/a.jpg"), 300)))
+    assert_left_out(fields, caplog, "/w300/a.jpg", "Bucket nicht erreichbar")
+    assert not WireImageSource.objects.exists()

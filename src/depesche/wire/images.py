@@ -144,6 +144,10 @@ def image_for_href(*, href: str, title: str) -> AbstractImage:
         if known is None:
             raise ImageFetchError("stored by another process, then gone") from None
         return known.image
+    except Exception as exc:
+        # The media storage failed (a full disk, S3 down: botocore's errors are no OSError).
+        # The savepoint rolled our rows back; the text must still be imported.
+        raise ImageFetchError(f"storing failed: {exc!r}") from exc
     return image
 
 
