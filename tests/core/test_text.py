@@ -5,6 +5,7 @@ import pytest
 from depesche.core.text import (
     ELLIPSIS,
     count_words,
+    credit_line,
     html_to_text,
     mask_addresses,
     one_line,
@@ -206,3 +207,20 @@ def test_the_log_formatter_masks_addresses_in_tracebacks_too():
         if handler.formatter
     ]
     assert "AddressMaskingFormatter" in formatters
+
+
+@pytest.mark.parametrize(
+    ("credit", "label", "shown"),
+    [
+        ("dpa", "Foto", "Foto: dpa"),
+        ("  dpa / AP ", "Foto", "Foto: dpa / AP"),
+        ("Foto: dpa", "Foto", "Foto: dpa"),
+        ("Fotos: dpa/AP", "Foto", "Fotos: dpa/AP"),
+        ("foto: dpa", "Foto", "foto: dpa"),
+        ("dpa", "Quelle", "Quelle: dpa"),
+        ("Quelle: dpa", "Quelle", "Quelle: dpa"),
+        ("", "Foto", ""),
+    ],
+)
+def test_credit_line_labels_a_credit_once(credit, label, shown):
+    assert credit_line(credit, label) == shown

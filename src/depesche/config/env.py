@@ -265,6 +265,24 @@ VARIABLES: list[Var] = [
         "(wireQ queue); it also queues again receipts whose processing was lost.",
     ),
     Var(
+        "DEPESCHE_WIRE_IMAGE_MAX_WIDTH",
+        "2048",
+        "Agency pictures: the largest rendition up to this width (px) is fetched; the smallest "
+        "wider one when none fits.",
+    ),
+    Var(
+        "DEPESCHE_WIRE_IMAGE_TIMEOUT",
+        "10",
+        "Seconds to wait for an agency picture's server to connect and to send each part; "
+        "a picture that fails is left out, the text is imported.",
+    ),
+    Var(
+        "DEPESCHE_WIRE_IMAGE_MAX_BYTES",
+        "10485760",
+        "Largest agency picture fetched, in bytes (default 10 MB); larger ones are refused "
+        "while downloading.",
+    ),
+    Var(
         "DEPESCHE_ADS_BODY_AFTER_PARAGRAPH",
         "3",
         "The ad inside an article follows this paragraph; after the body when it has fewer.",

@@ -81,3 +81,13 @@ def mask_addresses(text: str) -> str:
     ("a***@example.org"): SMTP servers and email services echo the recipient in their errors,
     and log lines (and error columns) must not carry readers' addresses."""
     return _ADDRESS.sub(r"\1***@\2", text)
+
+
+def credit_line(text: str, label: str) -> str:
+    """A credit with its label as German sites print it: "dpa" → "Foto: dpa". A credit that
+    already starts with the label ("Foto: dpa", "Fotos: dpa/AP", "Quelle: dpa") stays as given;
+    an empty one stays empty."""
+    text = " ".join(_nfc(text).split())
+    if not text or text.casefold().startswith(label.casefold()):
+        return text
+    return f"{label}: {text}"

@@ -124,6 +124,8 @@ def page_meta(context: Mapping[Any, Any]) -> PageMeta:
             ("og:image:width", str(shown.width)),
             ("og:image:height", str(shown.height)),
         ]
+    if shown.alt:
+        meta.properties.append(("og:image:alt", shown.alt))
     if description:
         meta.properties.append(("og:description", description))
     meta.names = [
@@ -133,6 +135,8 @@ def page_meta(context: Mapping[Any, Any]) -> PageMeta:
     if description:
         meta.names.append(("twitter:description", description))
     meta.names.append(("twitter:image", shown.url))
+    if shown.alt:
+        meta.names.append(("twitter:image:alt", shown.alt))
 
     if isinstance(page, ArticlePage):
         # The page's context already holds the tags; reading them again would cost a query.

@@ -33,6 +33,7 @@ class SocialImage:
     url: str
     width: int | None
     height: int | None
+    alt: str = ""
 
 
 def iso(value: datetime | None) -> str | None:
@@ -48,18 +49,26 @@ def article_modified(article: ArticlePage) -> datetime | None:
 
 
 def article_image(article: ArticlePage) -> SocialImage | None:
-    """The first image block of the body as a large rendition; None without one."""
+    """The article's lead picture (Aufmacherbild), else the first image block of the body, as
+    a large rendition; None without one."""
+    if article.image is not None:
+        return _social_image(article, article.image, article.image_alt or article.image_caption)
     for block in article.body:
         if block.block_type != "image" or not block.value.get("image"):
             continue
         image = block.value["image"]
-        try:
-            rendition = image.get_rendition(SOCIAL_RENDITION)
-        except OSError:  # a missing or unreadable file (SourceImageIOError) must not break the page
-            logger.exception("No rendition of image %s for article %s", image.pk, article.pk)
-            return None
-        return SocialImage(absolute(rendition.url), rendition.width, rendition.height)
+        # No alt text: a body image's title is often a file name, not a description.
+        return _social_image(article, image, "")
     return None
+
+
+def _social_image(article: ArticlePage, image: Any, alt: str) -> SocialImage | None:
+    try:
+        rendition = image.get_rendition(SOCIAL_RENDITION)
+    except OSError:  # a missing or unreadable file (SourceImageIOError) must not break the page
+        logger.exception("No rendition of image %s for article %s", image.pk, article.pk)
+        return None
+    return SocialImage(absolute(rendition.url), rendition.width, rendition.height, alt)
 
 
 def publisher() -> dict[str, Any]:

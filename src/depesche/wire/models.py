@@ -206,3 +206,21 @@ class WireReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} v{self.version}"
+
+
+class WireImageSource(models.Model):
+    """An agency picture's URL and the Wagtail image it became: a newer version of a story
+    (or another story) naming the same picture reuses the image instead of fetching it again."""
+
+    href = models.CharField(_("Bildadresse"), max_length=1000, unique=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="wire_sources"
+    )
+    fetched_at = models.DateTimeField(_("Abgerufen"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Agenturbild")
+        verbose_name_plural = _("Agenturbilder")
+
+    def __str__(self) -> str:
+        return self.href

@@ -282,6 +282,11 @@ SUMMARY_MODEL = env.get_str("DEPESCHE_SUMMARY_MODEL")
 SUMMARY_API_KEY = env.get_str("DEPESCHE_SUMMARY_API_KEY").strip()
 SUMMARY_TIMEOUT = float(env.get_int("DEPESCHE_SUMMARY_TIMEOUT"))
 
+# Agency pictures (depesche.wire.images): the rendition chosen, and what a fetch may cost.
+WIRE_IMAGE_MAX_WIDTH = env.get_int("DEPESCHE_WIRE_IMAGE_MAX_WIDTH")
+WIRE_IMAGE_TIMEOUT = float(env.get_int("DEPESCHE_WIRE_IMAGE_TIMEOUT"))
+WIRE_IMAGE_MAX_BYTES = env.get_int("DEPESCHE_WIRE_IMAGE_MAX_BYTES")
+
 # Ads: the in-article slot follows this paragraph (after the body when there are fewer); a
 # teaser list shows its native ad after this teaser (after the last of a shorter list).
 ADS_BODY_AFTER_PARAGRAPH = env.get_int("DEPESCHE_ADS_BODY_AFTER_PARAGRAPH")

@@ -23,3 +23,10 @@ def de_date(value: datetime | None) -> str:
 @register.filter
 def teaser_cut(value: str, limit: int | None = None) -> str:
     return text.truncate_at_word(value or "", int(limit or settings.TEASER_LENGTH))
+
+
+@register.filter
+def credit(value: str, label: str) -> str:
+    """`{{ page.image_credit|credit:"Foto" }}`: "dpa" → "Foto: dpa"; already labelled credits
+    stay as given."""
+    return text.credit_line(value or "", label)
