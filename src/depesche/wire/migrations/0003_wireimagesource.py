@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("wagtailimages", "0027_image_description"),
-        ("wire", "0001_initial"),
+        ("wire", "0002_receipt_processing"),
     ]
 
     operations = [
