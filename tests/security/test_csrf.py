@@ -29,6 +29,9 @@ EXEMPT_NAMES = {
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without cookies or token; the
     # signed token names exactly one reader and one list, and the POST only ends that list.
     "audience:one-click": "RFC 8058 one-click unsubscribe",
+    # Agencies push records to /wire/<feed>/ from their servers: no browser, no cookie read;
+    # authenticated by the feed's bearer secret in constant time (tests/wire/test_push.py).
+    "wire-push": "agency push, bearer secret",
 }
 EXEMPT_MODULES = {
     # The email service's webhooks: no browser, no cookie; authenticated by the basic-auth
