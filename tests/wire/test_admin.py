@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.urls import reverse
 from django.utils import timezone
@@ -667,3 +667,19 @@ def test_the_warning_is_given_on_opening_not_on_saving(rf, desk):
         request._messages = FallbackStorage(request)
         wire_story_warning(request, article)
         assert len(list(request._messages)) == expected, method
+
+
+def test_editors_and_moderators_see_the_desk_not_the_feeds(client, django_user_model, desk):
+    for name in ("Editors", "Moderators"):
+        user = django_user_model.objects.create_user(name.lower(), password="pw")
+        user.groups.add(Group.objects.get(name=name))
+        client.force_login(user)
+        assert client.get(DESK_URL).status_code == 200, name
+        assert client.get(FEEDS_URL).status_code == 302, name
+        assert client.get(RULES_URL).status_code == 302, name
+
+
+def test_desk_search_by_headline(admin_client, desk):
+    rows = listing_rows(admin_client.get(DESK_URL, {"q": "dax"}))
+    assert [row["Agentur"] for row in rows] == ["NTB"]
+    assert rows[0]["Überschrift"].startswith("Dax schließt im Plus")

@@ -42,5 +42,6 @@ def withdrawn_stories_panel(request: HttpRequest, panels: list[Any]) -> None:
 @hooks.register("before_edit_page")
 def wire_story_warning(request: HttpRequest, page: Any) -> None:
     # GET only: a POST redirects, and the message would wait for the next page instead.
-    if request.method == "GET" and issubclass(page.specific_class or type(None), ArticlePage):
+    page_class = page.specific_class
+    if request.method == "GET" and page_class is not None and issubclass(page_class, ArticlePage):
         article_story_warning(request=request, article_id=page.pk)
