@@ -19,7 +19,7 @@ from wagtail.users.models import UserProfile
 from depesche.core.timefmt import BERLIN
 from depesche.newsroom.models import SectionPage
 from depesche.wire.admin_views.common import DESK, FEEDS, RULES
-from depesche.wire.admin_views.feeds import SECRET_MIN_LENGTH
+from depesche.wire.admin_views.feeds import SECRET_MIN_LENGTH, FeedViewSet
 from depesche.wire.models import Feed, SectionRule, WireStory
 from depesche.wire.wagtail_hooks import wire_story_warning
 from tests.factories import publish_article, save_draft_article
@@ -683,3 +683,9 @@ def test_desk_search_by_headline(admin_client, desk):
     rows = listing_rows(admin_client.get(DESK_URL, {"q": "dax"}))
     assert [row["Agentur"] for row in rows] == ["NTB"]
     assert rows[0]["Überschrift"].startswith("Dax schließt im Plus")
+
+
+def test_a_new_feeds_form_always_offers_a_secret(admin_user, db):
+    form_class = FeedViewSet().get_form_class()
+    for form in (form_class(for_user=admin_user), form_class(instance=Feed(), for_user=admin_user)):
+        assert len(form.initial["secret"]) == 43

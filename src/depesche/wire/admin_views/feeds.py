@@ -96,7 +96,8 @@ class FeedForm(WagtailAdminModelForm):
         secret = self.fields["secret"]
         if self.instance.pk is None:
             # Shown this once, in full, for the operator to hand to the agency.
-            self.initial.setdefault("secret", secret_new())
+            if not self.initial.get("secret"):
+                self.initial["secret"] = secret_new()
             secret.help_text = _(
                 "Frisch erzeugt: jetzt kopieren und der Agentur geben, es wird nach dem "
                 "Speichern nicht mehr angezeigt. Die Agentur sendet „Authorization: Bearer "
