@@ -689,3 +689,32 @@ def test_a_new_feeds_form_always_offers_a_secret(admin_user, db):
     form_class = FeedViewSet().get_form_class()
     for form in (form_class(for_user=admin_user), form_class(instance=Feed(), for_user=admin_user)):
         assert len(form.initial["secret"]) == 43
+
+
+def test_an_embargoed_story_shows_as_published_once_live(admin_client, site_tree, feeds):
+    """The scheduler publishes an embargoed article at its time; the story row still says
+    "scheduled" (WireStory.current_status)."""
+    politik = site_tree.sections["Politik"]
+    story(
+        "Sperrfrist vorbei",
+        feed=feeds["dpa"],
+        at=berlin(2, 7, 0),
+        status=WireStory.Status.SCHEDULED,
+        article=publish_article(politik, title="Sperrfrist vorbei"),
+    )
+    story(
+        "Sperrfrist läuft",
+        feed=feeds["dpa"],
+        at=berlin(2, 6, 0),
+        status=WireStory.Status.SCHEDULED,
+        article=save_draft_article(politik, title="Sperrfrist läuft"),
+    )
+    rows = listing_rows(admin_client.get(DESK_URL))
+    assert [(row["Überschrift"], row["Status"]) for row in rows] == [
+        ("Sperrfrist vorbei", "Veröffentlicht"),
+        ("Sperrfrist läuft", "Sperrfrist"),
+    ]
+    published = listing_rows(admin_client.get(DESK_URL, {"status": "published"}))
+    assert [row["Überschrift"] for row in published] == ["Sperrfrist vorbei"]
+    scheduled = listing_rows(admin_client.get(DESK_URL, {"status": "scheduled"}))
+    assert [row["Überschrift"] for row in scheduled] == ["Sperrfrist läuft"]

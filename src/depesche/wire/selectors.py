@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from depesche.wire.models import Feed, SectionRule, WireStory
 
+# The article's long texts: the desk needs its liveness, not its copy.
+ARTICLE_TEXT_FIELDS = ("body", "teaser", "usage_terms")
 # How long a withdrawal stays on the editors' dashboard.
 WITHDRAWN_NOTICE_DAYS = 7
 
@@ -28,9 +30,19 @@ def feeds_to_poll() -> QuerySet[Feed]:
 
 def desk_stories(*, status: str | None = None, feed_id: int | None = None) -> QuerySet[WireStory]:
     """The desk ("Agenturmeldungen"): Eilmeldungen first, then the newest version first (the
-    `wire_desk_order` index); agency and section joined. `status`/`feed_id` narrow it down."""
-    stories = WireStory.objects.select_related("feed", "section")
-    if status:
+    `wire_desk_order` index); agency, section and article joined (the article for
+    `current_status`, without its text). `status` narrows it down by that status (an embargoed
+    story the scheduler has published since counts as published), `feed_id` by agency."""
+    stories = WireStory.objects.select_related("feed", "section", "article").defer(
+        *(f"article__{name}" for name in ARTICLE_TEXT_FIELDS)
+    )
+    Status = WireStory.Status
+    live_embargoed = Q(status=Status.SCHEDULED, article__live=True)
+    if status == Status.PUBLISHED:
+        stories = stories.filter(Q(status=status) | live_embargoed)
+    elif status == Status.SCHEDULED:
+        stories = stories.filter(status=status).exclude(live_embargoed)
+    elif status:
         stories = stories.filter(status=status)
     if feed_id is not None:
         stories = stories.filter(feed_id=feed_id)

@@ -69,8 +69,9 @@ def headline_cell(story: WireStory) -> SafeString:
 
 
 def status_cell(story: WireStory) -> SafeString:
-    label = story.get_status_display()
-    if story.status == WireStory.Status.WITHDRAWN:
+    status = story.current_status
+    label = WireStory.Status(status).label
+    if status == WireStory.Status.WITHDRAWN:
         return badge(label, classname="w-status--label wire-withdrawn-status")
     return format_html("{}", label)
 

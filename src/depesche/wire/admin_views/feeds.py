@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.auth.models import Permission
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -43,8 +44,8 @@ def secret_masked(secret: str) -> str:
 
 
 def push_path(feed: Feed) -> str:
-    """Where the agency pushes this feed's records (the wire push view's route)."""
-    return f"/wire/{feed.slug}/"
+    """Where the agency pushes this feed's records."""
+    return reverse("wire-push", kwargs={"slug": feed.slug})
 
 
 class FeedForm(WagtailAdminModelForm):

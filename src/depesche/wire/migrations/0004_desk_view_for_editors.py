@@ -32,7 +32,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wire", "0001_initial"),
+        ("wire", "0003_wireimagesource"),
         ("wagtailcore", "0002_initial_data"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
