@@ -718,3 +718,21 @@ def test_an_embargoed_story_shows_as_published_once_live(admin_client, site_tree
     assert [row["Überschrift"] for row in published] == ["Sperrfrist vorbei"]
     scheduled = listing_rows(admin_client.get(DESK_URL, {"status": "scheduled"}))
     assert [row["Überschrift"] for row in scheduled] == ["Sperrfrist läuft"]
+
+
+def test_edit_page_offers_a_new_secret_that_applies_on_saving(admin_client, feeds):
+    dpa = feeds["dpa"]
+    url = reverse(f"{FEEDS}:edit", args=[dpa.pk])
+    link = soup(admin_client.get(url)).select_one("a[data-new-secret]")
+    assert link is not None and link["href"] == "?neues_geheimnis=1"
+    offer = admin_client.get(url + link["href"])
+    data = form_data(offer)
+    proposed = data["secret"]
+    assert len(proposed) == 43 and proposed != dpa.secret
+    assert form_data(admin_client.get(url + link["href"]))["secret"] != proposed
+    dpa.refresh_from_db()
+    assert dpa.secret == "x" * 43  # nothing changes before saving
+    assert admin_client.post(url, data).status_code == 302
+    dpa.refresh_from_db()
+    assert dpa.secret == proposed
+    assert proposed not in admin_client.get(url).content.decode()

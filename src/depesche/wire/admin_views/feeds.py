@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from depesche.core.timefmt import berlin_text
@@ -32,6 +32,8 @@ from depesche.wire.selectors import feeds_for_admin
 
 # A shorter secret is guessable; token_urlsafe(32) gives 43 characters.
 SECRET_MIN_LENGTH = 24
+# `?neues_geheimnis=1` on the edit page offers a fresh secret (rotation, or a lost one).
+NEW_SECRET_PARAM = "neues_geheimnis"
 
 
 def secret_new() -> str:
@@ -91,7 +93,7 @@ class FeedForm(WagtailAdminModelForm):
             "active",
         ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, secret_proposal: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["default_section"].queryset = sections_for_choice()  # type: ignore[attr-defined]
         secret = self.fields["secret"]
@@ -106,8 +108,14 @@ class FeedForm(WagtailAdminModelForm):
             )
             del self.fields["secret_clear"]
         else:
-            self.initial["secret"] = ""  # never rendered again
-            if self.instance.secret:
+            # The stored secret is never rendered again; a proposal is shown this once.
+            self.initial["secret"] = secret_proposal
+            if secret_proposal:
+                secret.help_text = _(
+                    "Neu erzeugt: jetzt kopieren und der Agentur geben. Gilt erst nach dem "
+                    "Speichern und wird danach nicht mehr angezeigt."
+                )
+            elif self.instance.secret:
                 secret.help_text = _(
                     "Gesetzt (%(masked)s). Leer lassen: bleibt unverändert; "
                     "ein neuer Wert ersetzt es."
@@ -147,13 +155,25 @@ class PushAddressPanel(HelpPanel):
             if self.is_shown():
                 address = self.request.build_absolute_uri(push_path(self.instance))
                 self.content = format_html(
-                    '<p class="help">{}</p><p><code data-push-address>{}</code></p>',
+                    '<p class="help">{}</p><p><code data-push-address>{}</code></p>'
+                    '<p><a class="button button-small button-secondary" href="?{}=1" '
+                    "data-new-secret>{}</a></p>",
                     _(
                         "Die Agentur liefert per POST an diese Adresse, mit dem Geheimnis als "
                         "„Authorization: Bearer <Geheimnis>“:"
                     ),
                     address,
+                    NEW_SECRET_PARAM,
+                    _("Neues Geheimnis erzeugen"),
                 )
+
+
+class FeedEditView(EditView):
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()
+        if self.request.method == "GET" and self.request.GET.get(NEW_SECRET_PARAM):
+            kwargs["secret_proposal"] = secret_new()
+        return kwargs
 
 
 class FeedIndexView(IndexView):
@@ -168,6 +188,7 @@ class FeedViewSet(ModelViewSet):
     icon = "site"
     menu_label = _("Agenturen")
     index_view_class = FeedIndexView
+    edit_view_class = FeedEditView
     add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = False
