@@ -89,10 +89,7 @@ class Command(BaseCommand):
         site_setup(site_name=settings.SITE_NAME)
         rules = rules_defaults_create()
         agency = demo_agency_ensure()
-        self.stdout.write(
-            f"    {rules} Ressort-Zuordnungen; Agentur „{agency.name}“: POST /wire/{agency.slug}/ "
-            "(Bearer-Token im Admin unter Agenturen)"
-        )
+        self.stdout.write(f"    {rules} Ressort-Zuordnungen added; agency „{agency.name}“")
         if ArticlePage.objects.exists():
             self.stdout.write("3/4 Demo articles already present, keeping the data.")
         else:
@@ -113,6 +110,7 @@ class Command(BaseCommand):
 
     def _serve(self, host: str, port: int, smtp_port: int) -> None:
         _, password = editor_ensure(password_file=settings.DATA_DIR / "demo-login.txt")
+        agency = demo_agency_ensure()
         base_url = f"http://{host}:{port}"
         env = {
             **os.environ,
@@ -155,6 +153,8 @@ class Command(BaseCommand):
                 f"  Website:      {base_url}/\n"
                 f"  Redaktion:    {base_url}/admin/  Login: redaktion / {password}\n"
                 f"  Posteingang:  {base_url}/_mail/  (SMTP 127.0.0.1:{smtp_port})\n"
+                f"  Agentur-Push: POST {base_url}/wire/{agency.slug}/  "
+                f"Authorization: Bearer {agency.secret}\n"
                 f"Stop with Ctrl-C.\n"
             )
         )
