@@ -25,6 +25,7 @@ from depesche.wire.formats.base import (
     RecordError,
     WireArticle,
 )
+from depesche.wire.importing import record_import
 from depesche.wire.models import Feed, SectionRule, WireStory
 from depesche.wire.rules import rules_defaults_create
 from depesche.wire.stories import WITHDRAW_ACTION, Outcome, story_import
@@ -313,3 +314,16 @@ def test_wire_rules_command_adds_the_defaults_and_lists_them(site_tree):
     lines = out.getvalue().splitlines()
     assert lines[0] == f"{SectionRule.objects.count()} default rules added"
     assert any("desk" in line and " wi " in line and "Wirtschaft" in line for line in lines)
+
+
+def test_a_feed_set_to_one_format_refuses_the_other(site_tree):
+    feed = Feed.objects.create(
+        name="dpa", slug="dpa", format=Feed.FormatChoice.DIGITALWIRES, auto_publish=True
+    )
+    ninjs = {"guid": "urn:a", "headline": "Meldung", "body_html": "<p>Text.</p>"}
+
+    result = record_import(raw=ninjs, feed=feed, section=site_tree.sections["Politik"])
+
+    assert result.outcome is Outcome.FAILED
+    assert result.message == "feed 'dpa' takes dpa-digitalwires, this record is ninjs1"
+    assert not ArticlePage.objects.exists()

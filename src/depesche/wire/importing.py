@@ -13,7 +13,7 @@ from typing import Any
 from depesche.newsroom.models import SectionPage
 from depesche.wire.files import expand_paths, load_records
 from depesche.wire.formats import read_record
-from depesche.wire.formats.base import RecordError, RecordSkipped
+from depesche.wire.formats.base import Format, RecordError, RecordSkipped
 from depesche.wire.images import image_fields
 from depesche.wire.models import Feed
 from depesche.wire.slugs import article_slug
@@ -48,6 +48,17 @@ class ImportReport:
         return self.counts[Outcome.FAILED]
 
 
+def _format_mismatch(feed: Feed | None, found: Format) -> str:
+    """A feed set to one format takes no other: a record of another kind is most likely sent
+    to the wrong address."""
+    if feed is None or feed.format == Feed.FormatChoice.AUTO:
+        return ""
+    family = "digitalwires" if found is Format.DIGITALWIRES else "ninjs"
+    if family == feed.format:
+        return ""
+    return f"feed {feed.slug!r} takes {feed.get_format_display()}, this record is {found.value}"
+
+
 def record_import(
     *,
     raw: Any,
@@ -66,6 +77,9 @@ def record_import(
         return ImportResult(Outcome.SKIPPED, message=str(exc))
     except RecordError as exc:
         return ImportResult(Outcome.FAILED, message=str(exc))
+    mismatch = _format_mismatch(feed, article.format)
+    if mismatch:
+        return ImportResult(Outcome.FAILED, message=mismatch)
     images = None
     if fetch_images and article.images:
         images = image_fields(
