@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from depesche.wire.receipts import ReceiptKeyError, fingerprint, receipt_key
+from depesche.wire.formats.common import fingerprint
+from depesche.wire.receipts import ReceiptKeyError, receipt_key
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
 
@@ -42,6 +43,13 @@ def test_without_version_the_content_fingerprint_is_the_version():
     assert receipt_key(raw) == ("u", fingerprint(raw))
     assert fingerprint(raw) == fingerprint({"headline": "Ä", "uri": "u"})
     assert fingerprint(raw) != fingerprint({**raw, "headline": "A"})
+
+
+def test_a_lone_surrogate_in_a_record_still_gives_a_key():
+    # json.loads accepts "\ud800"; the one fingerprint (formats.common) hashes it.
+    raw = json.loads('{"uri": "u", "headline": "kaputt \\ud800"}')
+    record_id, version = receipt_key(raw)
+    assert record_id == "u" and len(version) == 64
 
 
 def test_a_boolean_is_no_version_number():

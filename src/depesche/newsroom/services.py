@@ -171,14 +171,3 @@ def site_setup(*, site_name: str, sections: list[str] | None = None) -> SiteTree
             page.save_revision().publish()
             legal[kind] = page
     return SiteTree(home=home, sections=existing, legal=legal)
-
-
-def section_find(*, name: str) -> SectionPage | None:
-    """A live or draft section by title or slug, case-insensitively."""
-    name = name.strip()
-    if not name:
-        return None
-    return (
-        SectionPage.objects.filter(title__iexact=name).first()
-        or SectionPage.objects.filter(slug__iexact=name).first()
-    )

@@ -8,9 +8,9 @@ way (or one of a few spellings).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
+
+from depesche.wire.formats.common import fingerprint
 
 # The model's column widths (WireReceipt.record_id, WireReceipt.version).
 MAX_ID_LENGTH = 255
@@ -26,12 +26,6 @@ _VERSION_TIME_FIELDS = ("versioncreated", "version_created", "versionCreated")
 
 class ReceiptKeyError(ValueError):
     """The record cannot be stored as a receipt; the message says why."""
-
-
-def fingerprint(raw: Any) -> str:
-    """sha256 of the record's canonical JSON: equal content, equal fingerprint."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def receipt_key(raw: Any) -> tuple[str, str]:

@@ -18,9 +18,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from depesche.wire.formats.common import fingerprint
 from depesche.wire.importing import Outcome, record_import
 from depesche.wire.models import Feed, WireReceipt
-from depesche.wire.receipts import ReceiptKeyError, fingerprint, receipt_key
+from depesche.wire.receipts import ReceiptKeyError, receipt_key
 
 logger = logging.getLogger(__name__)
 

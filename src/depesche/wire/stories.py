@@ -198,7 +198,7 @@ def _update(
     return page, _save(page, publish=publish)
 
 
-def _status(page: ArticlePage, article: WireArticle, *, published: bool) -> str:
+def _status(article: WireArticle, *, published: bool) -> str:
     if not published:
         return WireStory.Status.DRAFT
     return WireStory.Status.SCHEDULED if _embargoed(article) else WireStory.Status.PUBLISHED
@@ -248,7 +248,7 @@ def story_import(
                 raise no_section(article)
             page, revision_id = _create(article, target, images, publish=publish)
             outcome = Outcome.CREATED
-            status = _status(page, article, published=publish)
+            status = _status(article, published=publish)
         else:
             if target is None:  # no rule says otherwise: a newer version stays where it is
                 target = SectionPage.objects.get(pk=page.get_parent().pk)
@@ -312,7 +312,7 @@ def _next_version(
     if status == WireStory.Status.DRAFT:
         publish = False
     updated, revision_id = _update(page, article, section, images, publish=publish)
-    return Outcome.UPDATED, _status(updated, article, published=publish), revision_id, updated
+    return Outcome.UPDATED, _status(article, published=publish), revision_id, updated
 
 
 def _story_save(
