@@ -1,7 +1,9 @@
-"""Speech engines: one small interface, eSpeak NG by default, Piper with a voice model.
+"""Speech engines: one small interface; SVOX Pico by default, eSpeak NG as the fallback,
+Piper with a voice model.
 
-An engine turns one sentence into one WAV file. Each call is a separate process, so sentences
-can be synthesised in parallel threads (see synthesis.py).
+An engine turns one sentence into one WAV file. eSpeak NG and Piper run as separate
+processes, so sentences are synthesised in parallel threads (see synthesis.py); Pico runs in
+this process (pico.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Protocol
 from django.conf import settings
 
 from depesche.audio.errors import SynthesisError
+from depesche.audio.pico import PicoEngine, pico_available
 
 # eSpeak NG's default of 175 words per minute is hurried for news; 160 is a calm reading pace.
 ESPEAK_WORDS_PER_MINUTE = 160
@@ -24,6 +27,11 @@ ENGINE_TIMEOUT_S = 120
 class Engine(Protocol):
     @property
     def name(self) -> str: ...
+
+    @property
+    def profile(self) -> str:
+        """The normalisation table speech.speakable applies for this engine."""
+        ...
 
     def synthesize(self, text: str, wav_path: Path) -> None:
         """Write `text` spoken as a mono 16-bit WAV file to `wav_path`; raise SynthesisError."""
@@ -58,6 +66,7 @@ class EspeakEngine:
     voice: str = "de"
     words_per_minute: int = ESPEAK_WORDS_PER_MINUTE
     name: str = "espeak-ng"
+    profile: str = "espeak"
 
     def synthesize(self, text: str, wav_path: Path) -> None:
         cmd = [self.binary, "-v", self.voice, "-s", str(self.words_per_minute)]
@@ -71,6 +80,9 @@ class PiperEngine:
     model: Path
     binary: str = "piper"
     name: str = "piper"
+    # Piper's German voices read numbers and abbreviations much as eSpeak NG does (it
+    # phonemises with espeak-ng's rules).
+    profile: str = "espeak"
 
     def synthesize(self, text: str, wav_path: Path) -> None:
         if not self.model.is_file():
@@ -79,8 +91,45 @@ class PiperEngine:
         run_tool(cmd, stdin=text, what="Piper")
 
 
-def engine_from_settings() -> Engine:
-    """Piper when a voice model is configured (DEPESCHE_PIPER_MODEL), else eSpeak NG."""
+ENGINES = ("pico", "espeak", "piper")
+# What listeners are told reads to them ("Gelesen von einer synthetischen Stimme (…)"), by
+# the engine name stored with the audio.
+VOICE_NAMES = {"pico": "SVOX Pico", "espeak-ng": "eSpeak NG", "piper": "Piper"}
+
+
+def voice_name(engine: str) -> str:
+    return VOICE_NAMES.get(engine, engine)
+
+
+def engine_choice() -> str:
+    """DEPESCHE_TTS_ENGINE; unset: piper with a voice model, else pico when importable, else
+    espeak."""
+    chosen = settings.TTS_ENGINE
+    if chosen:
+        return chosen
     if settings.PIPER_MODEL:
+        return "piper"
+    return "pico" if pico_available() else "espeak"
+
+
+def engine_named(name: str) -> Engine:
+    """The engine called `name` (one of ENGINES); SynthesisError when it cannot run here."""
+    if name == "pico":
+        if not pico_available():
+            raise SynthesisError(
+                "DEPESCHE_TTS_ENGINE=pico, but SVOX Pico (the package py-nanotts) is not "
+                "installed: install it, or choose espeak"
+            )
+        return PicoEngine()
+    if name == "piper":
+        if not settings.PIPER_MODEL:
+            raise SynthesisError("DEPESCHE_TTS_ENGINE=piper needs DEPESCHE_PIPER_MODEL (a voice)")
         return PiperEngine(model=Path(settings.PIPER_MODEL), binary=settings.PIPER_BINARY)
-    return EspeakEngine()
+    if name == "espeak":
+        return EspeakEngine()
+    raise SynthesisError(f"unknown speech engine {name!r}: choose one of {', '.join(ENGINES)}")
+
+
+def engine_from_settings() -> Engine:
+    """The configured engine (engine_choice)."""
+    return engine_named(engine_choice())

@@ -37,3 +37,48 @@ class ArticleAudio(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY and bool(self.file)
+
+
+class Pronunciation(models.Model):
+    """An editor's entry in the pronunciation dictionary ("Aussprache"): how the voice says a
+    word it would get wrong. Applied to article audio and the podcast before synthesis."""
+
+    written = models.CharField(
+        _("Geschrieben"),
+        max_length=100,
+        unique=True,
+        help_text=_("Das Wort, wie es im Text steht, z. B. „OVKS“ oder „Tokajew“."),
+    )
+    spoken = models.CharField(
+        _("Gesprochen"),
+        max_length=200,
+        help_text=_(
+            "Wie die Stimme es sagen soll, z. B. „O-V-K-S“ (Buchstaben einzeln) oder „Tokajeff“."
+        ),
+    )
+    whole_word = models.BooleanField(
+        _("Nur ganzes Wort"),
+        default=True,
+        help_text=_("Aus: auch innerhalb längerer Wörter ersetzen."),
+    )
+    case_sensitive = models.BooleanField(
+        _("Groß-/Kleinschreibung beachten"), default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Aussprache")
+        verbose_name_plural = _("Aussprache")
+        ordering = ["written"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(written=""), name="audio_pronunciation_written_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(spoken=""), name="audio_pronunciation_spoken_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.written} → {self.spoken}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from depesche.audio.lexicon import Lexicon
 from depesche.audio.speech import SENTENCE_STARTERS, speakable
 
 
@@ -62,14 +63,19 @@ def _titled(title: str) -> str:
     return title if title[-1:] in ".!?…:" else f"{title}."
 
 
-def sentences(segments: list[Segment]) -> list[Sentence]:
-    """The script's sentences in speaking order, each with its spoken form."""
+def sentences(
+    segments: list[Segment], *, profile: str = "espeak", lexicon: Lexicon | None = None
+) -> list[Sentence]:
+    """The script's sentences in speaking order, each with its spoken form: the editors'
+    pronunciation dictionary first, then the normalisation table of the engine's `profile`."""
+    lexicon = lexicon or Lexicon()
     result: list[Sentence] = []
     for index, segment in enumerate(segments):
         written = [segment.title.strip()] if segment.title.strip() else []
         written += split_sentences(segment.text)
         for number, text in enumerate(written):
-            spoken = speakable(_titled(text) if number == 0 and segment.title else text)
+            written_form = _titled(text) if number == 0 and segment.title else text
+            spoken = speakable(lexicon.apply(written_form), profile=profile)
             if spoken.strip(" .!?…:"):
                 result.append(Sentence(segment=index, text=text, spoken=spoken))
     return result

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.db.models import Count
 
-from depesche.audio.models import ArticleAudio
+from depesche.audio.lexicon import Entry, Lexicon
+from depesche.audio.models import ArticleAudio, Pronunciation
 from depesche.newsroom.selectors import articles_public
 
 
@@ -41,3 +42,9 @@ def article_audio_errors(*, limit: int) -> list[dict[str, Any]]:
         .values("article_id", "error")[:limit]
     )
     return [dict(row) for row in rows]
+
+
+def lexicon_current() -> Lexicon:
+    """The editors' pronunciation dictionary as it is now (one query)."""
+    rows = Pronunciation.objects.values_list("written", "spoken", "whole_word", "case_sensitive")
+    return Lexicon(Entry(*row) for row in rows)

@@ -135,8 +135,12 @@ _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _SPACE = re.compile(r"[\u00a0\u2007\u2009\u202f]")
 
 
-def speakable(text: str) -> str:
-    """`text` with dates, times, amounts, numbers, abbreviations and acronyms written out."""
+PROFILES = ("espeak", "pico")
+
+
+def speakable(text: str, *, profile: str = "espeak") -> str:
+    """`text` with dates, times, amounts, numbers, abbreviations and acronyms written out, as
+    the engine with normalisation `profile` (engines.Engine.profile) reads them best."""
     text = _SPACE.sub(" ", text).replace("\u2011", "-")
     for step in _STEPS:
         text = step(text)

@@ -20,6 +20,7 @@ from typing import Any
 from depesche.audio.encoding import Piece, concatenate, encode_mp3, probe
 from depesche.audio.engines import Engine, engine_from_settings
 from depesche.audio.errors import SynthesisError
+from depesche.audio.lexicon import Lexicon
 from depesche.audio.script import Segment, Sentence, sentences
 
 logger = logging.getLogger(__name__)
@@ -55,16 +56,20 @@ def synthesize(
     segments: list[Segment],
     *,
     engine: Engine | None = None,
+    lexicon: Lexicon | None = None,
     on_progress: Progress | None = None,
     workers: int | None = None,
 ) -> Synthesis:
     """Speak `segments` and encode them; raise SynthesisError naming what failed.
 
+    `lexicon` (the editors' pronunciation dictionary, selectors.lexicon_current) is applied
+    before the engine's normalisation.
+
     `on_progress(done, total)` is called from the calling thread after every sentence and once
     more after encoding (done == total).
     """
     engine = engine or engine_from_settings()
-    script = sentences(segments)
+    script = sentences(segments, profile=engine.profile, lexicon=lexicon)
     if not script:
         raise SynthesisError("nothing to synthesise: the script has no text")
     total = len(script) + 1

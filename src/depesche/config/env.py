@@ -217,8 +217,14 @@ VARIABLES: list[Var] = [
     Var(
         "DEPESCHE_PIPER_MODEL",
         "",
-        "Path to a Piper voice model (.onnx, its .onnx.json beside it); set: Piper speaks "
-        "instead of eSpeak NG.",
+        "Path to a Piper voice model (.onnx, its .onnx.json beside it); set (and "
+        "DEPESCHE_TTS_ENGINE unset): Piper speaks.",
+    ),
+    Var(
+        "DEPESCHE_TTS_ENGINE",
+        "",
+        "The voice: pico (SVOX Pico de-DE), espeak (eSpeak NG) or piper. Unset: piper when "
+        "DEPESCHE_PIPER_MODEL is set, else pico when installed, else espeak.",
     ),
     Var("DEPESCHE_PIPER_BINARY", "piper", "The Piper program (a name on PATH or a path)."),
     Var(
@@ -311,6 +317,14 @@ def get_bool(name: str) -> bool:
     if raw in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError(f"{name} must be true or false, got {raw!r}")
+
+
+def get_choice(name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (lower case), or "" when unset."""
+    raw = get_str(name).strip().lower()
+    if raw and raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)} or unset, got {raw!r}")
+    return raw
 
 
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")

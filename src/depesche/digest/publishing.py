@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from depesche.audio.errors import SynthesisError
 from depesche.audio.script import Segment
+from depesche.audio.selectors import lexicon_current
 from depesche.audio.synthesis import synthesize
 from depesche.digest.audit import digest_published_log
 from depesche.digest.mailing import digest_mails_enqueue, episode_key, period_text
@@ -51,7 +52,9 @@ def digest_podcast_make(
         if progress and (done == total or done % 10 == 0):
             progress(f"Podcast: {done}/{total} Sätze gesprochen")
 
-    result = synthesize(podcast_script(digest, site_name), on_progress=on_progress)
+    result = synthesize(
+        podcast_script(digest, site_name), lexicon=lexicon_current(), on_progress=on_progress
+    )
     topics = [topic.headline for topic in topics_to_publish(digest=digest)]
     return episode_publish(
         title=f"Wochenrückblick {period_text(digest)}",
@@ -60,6 +63,7 @@ def digest_podcast_make(
         duration_s=result.duration_s,
         chapters=result.chapters,
         transcript_vtt=result.transcript_vtt,
+        voice=result.engine,
         source_key=episode_key(digest),
     )
 

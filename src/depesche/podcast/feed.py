@@ -14,6 +14,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from depesche.audio.engines import voice_name
 from depesche.podcast.models import Episode
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -61,12 +62,21 @@ def absolute(path: str) -> str:
     return path if path.startswith("http") else settings.BASE_URL + path
 
 
+def voice_note(voice: str) -> str:
+    """What listeners are told about who reads (synthetic media are labelled as such)."""
+    if voice:
+        return f"Gelesen von einer synthetischen Stimme ({voice_name(voice)})."
+    return "Gelesen von einer synthetischen Stimme."
+
+
 def podcast_feed(episodes: Iterable[Episode]) -> bytes:
     """RSS 2.0 with the iTunes and Podcasting 2.0 namespaces."""
+    episodes = list(episodes)
     title = f"{settings.SITE_NAME} – Wochenrückblick"
+    newest_voice = next((e.voice for e in episodes if e.voice), "")
     description = (
         "Der Wochenrückblick: die wichtigsten Themen der Woche kompakt zum Hören. "
-        "Für alle, deren Postfach überläuft."
+        "Für alle, deren Postfach überläuft. " + voice_note(newest_voice)
     )
     owner_email = settings.PODCAST_OWNER_EMAIL
     fg = FeedGenerator()
@@ -92,7 +102,7 @@ def podcast_feed(episodes: Iterable[Episode]) -> bytes:
         entry = fg.add_entry(order="append")
         entry.guid(episode.guid, permalink=False)
         entry.title(episode.title)
-        entry.description(episode.description)
+        entry.description(f"{episode.description} {voice_note(episode.voice)}")
         entry.link(href=page)
         entry.published(episode.published_at)
         entry.enclosure(absolute(episode.audio.url), str(episode.audio_bytes), "audio/mpeg")

@@ -25,6 +25,8 @@ class Episode(models.Model):
     # Podcasting 2.0 JSON chapters: {"version": "1.2.0", "chapters": [{"startTime", "title"}]}
     chapters = models.JSONField(_("Kapitel"), default=dict)
     transcript_vtt = models.TextField(_("Transkript (WebVTT)"))
+    # The speech engine that read it ("pico", "espeak-ng", "piper"; "" for uploaded audio).
+    voice = models.CharField(_("Stimme"), max_length=40, blank=True)
     # Never changes once published: podcast apps identify the episode by it.
     guid = models.CharField(max_length=100, unique=True, default=_guid, editable=False)
     # What the episode was made from (e.g. "digest:2026-W47"): publishing it again replaces

@@ -22,10 +22,12 @@ def episode_publish(
     duration_s: float,
     chapters: dict[str, Any],
     transcript_vtt: str,
+    voice: str = "",
     source_key: str | None = None,
     published_at: datetime | None = None,
 ) -> Episode:
-    """Publish (or, for the same source_key, replace the audio of) an episode."""
+    """Publish (or, for the same source_key, replace the audio of) an episode. `voice` is the
+    speech engine that read it (audio.engines.VOICE_NAMES), told to listeners."""
     if not mp3:
         raise ValueError("an episode needs audio: the MP3 is empty")
     if duration_s <= 0:
@@ -44,6 +46,7 @@ def episode_publish(
     episode.duration_s = duration_s
     episode.chapters = chapters
     episode.transcript_vtt = transcript_vtt
+    episode.voice = voice
     episode.audio_bytes = len(mp3)
     episode.audio.save(f"{episode.slug}.mp3", ContentFile(mp3), save=False)
     episode.save()

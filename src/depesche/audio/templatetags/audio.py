@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from depesche.audio.engines import voice_name
 from depesche.audio.selectors import article_audio_ready
 
 register = template.Library()
@@ -27,3 +28,9 @@ def iso_duration(seconds: float | None) -> str:
     """192.4 → "PT3M12S" (the datetime attribute of <time> for durations)."""
     total = round(seconds or 0)
     return f"PT{total // 60}M{total % 60}S"
+
+
+@register.filter
+def voice(engine: str | None) -> str:
+    """ "pico" → "SVOX Pico": the synthetic voice named as listeners are told."""
+    return voice_name(engine or "")

@@ -263,11 +263,12 @@ ALERT_MAX_AGE_HOURS = env.get_int("DEPESCHE_ALERT_MAX_AGE_HOURS")
 ALERT_DAILY_AT = env.get_clock("DEPESCHE_ALERT_DAILY_AT")
 ALERT_WEEKLY_AT = env.get_weekday_clock("DEPESCHE_ALERT_WEEKLY_AT")
 
-# Speech: articles are read aloud after publication (DEPESCHE_ARTICLE_AUDIO); eSpeak NG speaks
-# unless a Piper voice model is configured.
+# Speech: articles are read aloud after publication (DEPESCHE_ARTICLE_AUDIO). The voice:
+# DEPESCHE_TTS_ENGINE, else Piper with a voice model, else SVOX Pico, else eSpeak NG.
 ARTICLE_AUDIO = env.get_bool("DEPESCHE_ARTICLE_AUDIO")
 PIPER_MODEL = env.get_str("DEPESCHE_PIPER_MODEL").strip()
 PIPER_BINARY = env.get_str("DEPESCHE_PIPER_BINARY").strip() or "piper"
+TTS_ENGINE = env.get_choice("DEPESCHE_TTS_ENGINE", ("pico", "espeak", "piper"))
 
 # Wochenrückblick: built weekly at (weekday, time) Berlin time for the 7 days up to then; topics
 # kept (at least, at most); summary length; optional OpenAI-compatible summariser.
