@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from taggit.models import Tag
 
@@ -142,3 +145,33 @@ def texts(site_tree) -> ShownTexts:
 @pytest.fixture
 def energie(db) -> Tag:
     return Tag.objects.create(name="Energie", slug="energie")
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    received: list[tuple[str, str]] = []
+
+    def do_PURGE(self) -> None:  # noqa: N802 (the HTTP method's name)
+        PurgeRecorder.received.append((self.headers["Host"], self.path))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy(settings):
+    """A real HTTP server on loopback standing in for Varnish: records PURGE requests."""
+    PurgeRecorder.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_port}",
+        }
+    }
+    yield PurgeRecorder.received
+    server.shutdown()
+    server.server_close()

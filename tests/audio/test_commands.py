@@ -32,3 +32,39 @@ def test_retry_makes_failed_audio_again(
     with django_capture_on_commit_callbacks(execute=True):
         assert "queued 1 article(s)" in run("retry")
     assert ArticleAudio.objects.get(article=article).status == "ready"
+
+
+def test_an_upgrade_keeps_existing_audio_and_retry_all_remakes_it(
+    site_tree, article_audio_on, django_capture_on_commit_callbacks, settings
+):
+    from wagtail.models import PageViewRestriction
+
+    from depesche.audio.services import article_audio_build
+
+    settings.TTS_ENGINE = "espeak"
+    first = publish_article(site_tree.sections["Politik"], title="Erster Artikel")
+    second = publish_article(site_tree.sections["Wirtschaft"], title="Zweiter Artikel")
+    hidden = publish_article(site_tree.sections["Politik"], title="Nur für Mitglieder")
+    for article in (first, second):
+        article_audio_build(article_id=article.pk)
+    PageViewRestriction.objects.create(
+        page=hidden, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+    )
+    before = {a.article_id: a.file.name for a in ArticleAudio.objects.all()}
+    assert {a.engine for a in ArticleAudio.objects.all()} == {"espeak-ng"}
+
+    # The new default voice: nothing is remade by itself, not by a plain retry either.
+    settings.TTS_ENGINE = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "queued 0 article(s)" in run("retry")
+    article_audio_build(article_id=first.pk)  # e.g. published again, text unchanged
+    assert {a.article_id: a.file.name for a in ArticleAudio.objects.all()} == before
+
+    err = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        out = StringIO()
+        call_command("audio", "retry", "--all", stdout=out, stderr=err)
+    assert "queued 2 article(s)" in out.getvalue()
+    assert "2/2 queued" in err.getvalue()
+    remade = {a.article_id: a.engine for a in ArticleAudio.objects.all()}
+    assert remade == {first.pk: "pico", second.pk: "pico"}  # the restricted one stays silent

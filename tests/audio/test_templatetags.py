@@ -52,8 +52,9 @@ def test_the_player_appears_after_publication_and_not_before(
 
 
 def test_a_failed_synthesis_leaves_the_page_intact_without_player(
-    client, site_tree, django_capture_on_commit_callbacks, only_programs
+    client, site_tree, django_capture_on_commit_callbacks, only_programs, settings
 ):
+    settings.TTS_ENGINE = "espeak"
     only_programs("ffmpeg", "ffprobe")
     with django_capture_on_commit_callbacks(execute=True):
         article = publish_article(site_tree.sections["Politik"], title="Ohne Stimme")

@@ -3,9 +3,6 @@ publish, edit, unpublish; 304s; never one reader's state for another; PURGEs to 
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -207,36 +204,6 @@ def test_only_public_pages_are_stored(settings):
 
     response = PageCacheMiddleware(view)(RequestFactory().get("/suche/"))
     assert "ETag" not in response and not response.has_header("Cache-Control")
-
-
-class PurgeRecorder(BaseHTTPRequestHandler):
-    received: list[tuple[str, str]] = []
-
-    def do_PURGE(self) -> None:  # noqa: N802 (the HTTP method's name)
-        PurgeRecorder.received.append((self.headers["Host"], self.path))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def proxy(settings):
-    """A real HTTP server on loopback standing in for Varnish: records PURGE requests."""
-    PurgeRecorder.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.WAGTAILFRONTENDCACHE = {
-        "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{server.server_port}",
-        }
-    }
-    yield PurgeRecorder.received
-    server.shutdown()
-    server.server_close()
 
 
 def test_publish_and_unpublish_purge_article_home_section_and_tags(

@@ -61,9 +61,7 @@ class Pronunciation(models.Model):
         default=True,
         help_text=_("Aus: auch innerhalb längerer Wörter ersetzen."),
     )
-    case_sensitive = models.BooleanField(
-        _("Groß-/Kleinschreibung beachten"), default=True
-    )
+    case_sensitive = models.BooleanField(_("Groß-/Kleinschreibung beachten"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

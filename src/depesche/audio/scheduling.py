@@ -6,9 +6,11 @@ tasks import services, never the other way round.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 
-from depesche.audio.selectors import article_ids_needing_audio
+from depesche.audio.selectors import article_ids_needing_audio, article_ids_public
 from depesche.audio.tasks import article_audio_task
 
 
@@ -35,3 +37,16 @@ def article_audio_retry(*, article_id: int | None = None) -> list[int]:
     ids = article_ids_needing_audio()
     article_audio_queue(article_ids=ids)
     return ids
+
+
+def article_audio_retry_all(*, on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Queue every public article's audio to be made again, ready or not (a new voice, a
+    changed normalisation). Upgrades never do this by themselves: an operator asks for it.
+    Returns how many were queued; `on_progress(done, total)` after every thousand."""
+    ids = article_ids_public()
+    for start in range(0, len(ids), 1000):
+        batch = ids[start : start + 1000]
+        article_audio_queue(article_ids=batch, force=True)
+        if on_progress:
+            on_progress(start + len(batch), len(ids))
+    return len(ids)

@@ -27,6 +27,11 @@ def article_ids_needing_audio() -> list[int]:
     )
 
 
+def article_ids_public() -> list[int]:
+    """Every public article (newsroom's gate), in id order."""
+    return list(articles_public().order_by("pk").values_list("pk", flat=True))
+
+
 def article_audio_counts() -> dict[str, int]:
     rows = ArticleAudio.objects.values("status").annotate(n=Count("pk"))
     counts = {status: 0 for status in ArticleAudio.Status.values}

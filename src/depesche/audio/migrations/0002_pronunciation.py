@@ -4,28 +4,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audio', '0001_initial'),
+        ("audio", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pronunciation',
+            name="Pronunciation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written', models.CharField(help_text='Das Wort, wie es im Text steht, z. B. „OVKS“ oder „Tokajew“.', max_length=100, unique=True, verbose_name='Geschrieben')),
-                ('spoken', models.CharField(help_text='Wie die Stimme es sagen soll, z. B. „O-V-K-S“ (Buchstaben einzeln) oder „Tokajeff“.', max_length=200, verbose_name='Gesprochen')),
-                ('whole_word', models.BooleanField(default=True, help_text='Aus: auch innerhalb längerer Wörter ersetzen.', verbose_name='Nur ganzes Wort')),
-                ('case_sensitive', models.BooleanField(default=True, verbose_name='Groß-/Kleinschreibung beachten')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written",
+                    models.CharField(
+                        help_text="Das Wort, wie es im Text steht, z. B. „OVKS“ oder „Tokajew“.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="Geschrieben",
+                    ),
+                ),
+                (
+                    "spoken",
+                    models.CharField(
+                        help_text="Wie die Stimme es sagen soll, z. B. „O-V-K-S“ (Buchstaben einzeln) oder „Tokajeff“.",
+                        max_length=200,
+                        verbose_name="Gesprochen",
+                    ),
+                ),
+                (
+                    "whole_word",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Aus: auch innerhalb längerer Wörter ersetzen.",
+                        verbose_name="Nur ganzes Wort",
+                    ),
+                ),
+                (
+                    "case_sensitive",
+                    models.BooleanField(
+                        default=True, verbose_name="Groß-/Kleinschreibung beachten"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'Aussprache',
-                'verbose_name_plural': 'Aussprache',
-                'ordering': ['written'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('written', ''), _negated=True), name='audio_pronunciation_written_not_empty'), models.CheckConstraint(condition=models.Q(('spoken', ''), _negated=True), name='audio_pronunciation_spoken_not_empty')],
+                "verbose_name": "Aussprache",
+                "verbose_name_plural": "Aussprache",
+                "ordering": ["written"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("written", ""), _negated=True),
+                        name="audio_pronunciation_written_not_empty",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("spoken", ""), _negated=True),
+                        name="audio_pronunciation_spoken_not_empty",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('podcast', '0001_initial'),
+        ("podcast", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='episode',
-            name='voice',
-            field=models.CharField(blank=True, max_length=40, verbose_name='Stimme'),
+            model_name="episode",
+            name="voice",
+            field=models.CharField(blank=True, max_length=40, verbose_name="Stimme"),
         ),
     ]

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from depesche.audio import selectors
-from depesche.audio.scheduling import article_audio_retry
+from depesche.audio.scheduling import article_audio_retry, article_audio_retry_all
 
 
 class Command(BaseCommand):
@@ -21,9 +21,22 @@ class Command(BaseCommand):
         retry = commands.add_parser(
             "retry", help="queue failed audio and live articles without audio for the worker"
         )
-        retry.add_argument("--article", type=int, help="only this article (also when ready)")
+        which = retry.add_mutually_exclusive_group()
+        which.add_argument("--article", type=int, help="only this article (also when ready)")
+        which.add_argument(
+            "--all",
+            action="store_true",
+            help="every public article, also when its audio is ready (e.g. after changing "
+            "the voice; upgrades never do this by themselves)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "retry" and options["all"]:
+            total = article_audio_retry_all(
+                on_progress=lambda done, total: self.stderr.write(f"{done}/{total} queued")
+            )
+            self.stdout.write(f"queued {total} article(s) for synthesis")
+            return
         if options["action"] == "retry":
             ids = article_audio_retry(article_id=options["article"])
             self.stdout.write(f"queued {len(ids)} article(s) for synthesis")
