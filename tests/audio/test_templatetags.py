@@ -45,6 +45,8 @@ def test_the_player_appears_after_publication_and_not_before(
     minutes = re.search(r'<time datetime="PT(\d+)M(\d+)S">(\d+):(\d\d) min</time>', html)
     assert minutes is not None
     assert int(minutes[1]) * 60 + int(minutes[2]) == round(audio.duration_s)
+    # Listeners are told a synthetic voice reads, and which.
+    assert "Gelesen von einer synthetischen Stimme (SVOX Pico)" in html
     # The player sits between the header (headline, teaser, meta) and the body.
     assert (
         html.index("article__teaser") < html.index("Artikel anhören") < html.index("article__body")

@@ -179,3 +179,13 @@ def test_a_count_of_proxies_stops_the_start(tmp_path):
     )
     assert result.returncode != 0
     assert "DEPESCHE_TRUSTED_PROXIES is now a list of proxy addresses" in result.stderr
+
+
+def test_get_choice_accepts_a_listed_value_or_unset_and_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DEPESCHE_TTS_ENGINE", " Pico ")
+    assert env.get_choice("DEPESCHE_TTS_ENGINE", ("pico", "espeak", "piper")) == "pico"
+    monkeypatch.setenv("DEPESCHE_TTS_ENGINE", "")
+    assert env.get_choice("DEPESCHE_TTS_ENGINE", ("pico", "espeak", "piper")) == ""
+    monkeypatch.setenv("DEPESCHE_TTS_ENGINE", "festival")
+    with pytest.raises(ValueError, match="DEPESCHE_TTS_ENGINE must be one of pico, espeak"):
+        env.get_choice("DEPESCHE_TTS_ENGINE", ("pico", "espeak", "piper"))

@@ -51,6 +51,7 @@ def test_approval_publishes_the_episode_and_mails_every_active_subscriber_once(
     digest = approve(week_articles, django_capture_on_commit_callbacks)
     assert digest.status == Digest.Status.SENT
     episode = Episode.objects.get(source_key=f"digest:{WEEK}")
+    assert episode.voice == "pico"  # the Wochenrückblick is read by SVOX Pico
     topics = list(digest.topics.order_by("sort_order").values_list("headline", flat=True))
     titles = [c["title"] for c in episode.chapters["chapters"]]
     assert titles == ["Begrüßung", *topics, "Abschied"]

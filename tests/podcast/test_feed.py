@@ -132,3 +132,27 @@ def test_an_episode_without_audio_is_refused(db):
             title="Leer", description="-", mp3=b"", duration_s=1, chapters={}, transcript_vtt=""
         )
     assert not Episode.objects.exists()
+
+
+def test_listeners_are_told_a_synthetic_voice_reads(db):
+    episode = publish_episode(voice="pico", source_key="digest:2026-W48")
+    parsed = feedparser.parse(Client().get("/podcast/feed.xml").content)
+    note = "Gelesen von einer synthetischen Stimme (SVOX Pico)."
+    assert parsed.feed.subtitle.endswith(note)
+    assert parsed.entries[0].summary.endswith(note)
+    html = Client().get(f"/podcast/{episode.slug}/").content.decode()
+    assert "Gelesen von einer synthetischen Stimme (SVOX Pico)" in html
+
+
+def test_the_transcript_sits_beside_the_player_and_can_be_downloaded(db):
+    from bs4 import BeautifulSoup
+
+    episode = publish_episode()
+    html = Client().get(f"/podcast/{episode.slug}/").content.decode()
+    listen = BeautifulSoup(html, "html.parser").select_one(".episode__listen")
+    assert listen is not None and listen.select_one("audio") is not None
+    transcript = listen.select_one("section.episode__transcript")
+    assert transcript is not None and "Erstes Thema" in transcript.get_text()
+    assert transcript.select_one(f'a[href="/podcast/{episode.slug}/transkript.vtt"]')
+    # Scrollable on its own: keyboard users reach it (tabindex) and it has a name.
+    assert transcript["tabindex"] == "0" and transcript["aria-labelledby"] == "transkript"
