@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
+from depesche.digest.models import Digest
+from depesche.digest.services import digest_approve, digest_build
 from depesche.newsroom.models import SectionPage
 from depesche.wire.files import load_records
 from depesche.wire.models import Feed
@@ -98,3 +100,16 @@ def demo_agency_ensure() -> Feed:
         },
     )
     return feed
+
+
+def demo_digest_ensure() -> Digest | None:
+    """Once, on a fresh demo: last week's Wochenrückblick from the demo articles, approved in
+    the demo's name, so the worker reads it as a podcast episode (with the default voice) and
+    /podcast/ has something to play. Nothing when a digest exists or the week has no topics;
+    nobody has subscribed yet, so no mail goes out."""
+    if Digest.objects.exists():
+        return None
+    digest = digest_build()
+    if not digest.topics.exists():
+        return digest
+    return digest_approve(digest=digest, user=None, auto=True)

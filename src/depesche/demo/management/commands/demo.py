@@ -17,7 +17,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from depesche.demo.ads import demo_ads_ensure
 from depesche.demo.mailcatcher import MailCatcher
-from depesche.demo.services import date_shifter, demo_agency_ensure, demo_files, editor_ensure
+from depesche.demo.services import (
+    date_shifter,
+    demo_agency_ensure,
+    demo_digest_ensure,
+    demo_files,
+    editor_ensure,
+)
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.services import site_setup
 from depesche.wire.importing import import_files
@@ -101,6 +107,12 @@ class Command(BaseCommand):
                 raise CommandError("demo content could not be imported completely")
         campaigns = demo_ads_ensure()
         self.stdout.write(f"    {campaigns} ad campaigns (fictional advertisers)")
+        digest = demo_digest_ensure()
+        if digest is not None:
+            self.stdout.write(
+                f"    Wochenrückblick {digest.week}: {digest.topics.count()} topics, "
+                f"{digest.get_status_display()}; the worker reads it as a podcast episode"
+            )
         self.stdout.write("4/4 Collecting static files …")
         call_command("collectstatic", interactive=False, verbosity=0)
 
