@@ -4,8 +4,10 @@ import json
 from io import StringIO
 
 from django.core.management import call_command
+from wagtail.models import PageViewRestriction
 
 from depesche.audio.models import ArticleAudio
+from depesche.audio.services import article_audio_build
 from tests.factories import publish_article
 
 
@@ -37,10 +39,6 @@ def test_retry_makes_failed_audio_again(
 def test_an_upgrade_keeps_existing_audio_and_retry_all_remakes_it(
     site_tree, article_audio_on, django_capture_on_commit_callbacks, settings
 ):
-    from wagtail.models import PageViewRestriction
-
-    from depesche.audio.services import article_audio_build
-
     settings.TTS_ENGINE = "espeak"
     first = publish_article(site_tree.sections["Politik"], title="Erster Artikel")
     second = publish_article(site_tree.sections["Wirtschaft"], title="Zweiter Artikel")

@@ -24,6 +24,7 @@ from taggit.models import Tag
 from depesche.demo import views as demo_views
 from depesche.demo.mailcatcher import MailCatcher, mailbox
 from depesche.demo.services import EDITOR_USERNAME, date_shifter, demo_files, editor_ensure
+from depesche.digest.models import Digest
 from depesche.newsroom.models import ArticlePage, ArticlePageTag
 from depesche.newsroom.selectors import article_ids_for_tag, articles_related
 from depesche.newsroom.services import DEFAULT_SECTIONS
@@ -140,12 +141,17 @@ def test_demo_command_setup_is_repeatable(site_tree, settings, tmp_path):
     assert len(ids) == records + 1
     assert ArticlePage.objects.exclude(sponsor="").count() == 1
     assert (tmp_path / "static").is_dir()
+    # Last week's Wochenrückblick, approved for the worker to read as a podcast episode.
+    digest = Digest.objects.get()
+    assert digest.status == Digest.Status.APPROVED and digest.topics.count() >= 3
+    assert f"Wochenrückblick {digest.week}: {digest.topics.count()} topics" in first
 
     out = io.StringIO()
     call_command("demo", setup_only=True, stdout=out)
 
     assert "already present, keeping the data" in out.getvalue()
     assert sorted(ArticlePage.objects.values_list("pk", flat=True)) == ids
+    assert Digest.objects.count() == 1 and "Wochenrückblick" not in out.getvalue()
 
 
 # The demo editor
