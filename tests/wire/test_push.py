@@ -174,6 +174,21 @@ def test_records_without_id_are_rejected_by_position_and_the_others_kept(client,
     assert list(WireReceipt.objects.values_list("record_id", flat=True)) == ["urn:test:push:1"]
 
 
+def test_text_the_database_cannot_store_is_rejected_not_a_500(client, feed):
+    # Valid JSON that PostgreSQL's jsonb refuses: the record is rejected by position.
+    body = (
+        '[{"urn": "urn:test:push:s", "headline": "kaputt \\ud800"}, '
+        + json.dumps(record("urn:test:push:ok"))
+        + "]"
+    )
+    response = push(client, body)
+    assert response.status_code == 202
+    assert response.json()["rejected"] == [
+        {"position": 1, "reason": "an unpaired surrogate (\\ud800) in headline"}
+    ]
+    assert list(WireReceipt.objects.values_list("record_id", flat=True)) == ["urn:test:push:ok"]
+
+
 def test_nothing_accepted_and_something_rejected_is_400_with_the_same_body(client, feed):
     response = push(client, [{"headline": "ohne ID"}])
     assert response.status_code == 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,11 +46,22 @@ def test_without_version_the_content_fingerprint_is_the_version():
     assert fingerprint(raw) != fingerprint({**raw, "headline": "A"})
 
 
-def test_a_lone_surrogate_in_a_record_still_gives_a_key():
-    # json.loads accepts "\ud800"; the one fingerprint (formats.common) hashes it.
-    raw = json.loads('{"uri": "u", "headline": "kaputt \\ud800"}')
-    record_id, version = receipt_key(raw)
-    assert record_id == "u" and len(version) == 64
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            '{"uri": "u", "headline": "kaputt \\ud800"}',
+            "an unpaired surrogate (\\ud800) in headline",
+        ),
+        ('{"uri": "u", "b": [{"c": "x\\u0000"}]}', "a NUL character (\\u0000) in b[0].c"),
+        ('{"uri": "u", "\\udc00": 1}', "an unpaired surrogate (\\udc00) in a field name"),
+    ],
+)
+def test_text_postgresql_cannot_store_is_rejected_naming_the_field(text, reason):
+    # json.loads accepts both; jsonb refuses them (a 500 on push before this check).
+    with pytest.raises(ReceiptKeyError, match=re.escape(reason)):
+        receipt_key(json.loads(text))
+    assert receipt_key(json.loads('{"uri": "u", "headline": "ok \\ud83d\\ude00"}'))[0] == "u"
 
 
 def test_a_boolean_is_no_version_number():

@@ -35,6 +35,9 @@ def receipt_key(raw: Any) -> tuple[str, str]:
     Raises ReceiptKeyError for a record that is no JSON object or has no usable id."""
     if not isinstance(raw, dict):
         raise ReceiptKeyError("not a JSON object")
+    problem = unstorable(raw)
+    if problem:
+        raise ReceiptKeyError(problem)
     record_id = _first_text(raw, _ID_FIELDS)
     if record_id is None:
         raise ReceiptKeyError("no record id (urn, guid or uri)")
@@ -48,6 +51,38 @@ def receipt_key(raw: Any) -> tuple[str, str]:
     if len(version) > MAX_VERSION_LENGTH:
         raise ReceiptKeyError(f"version longer than {MAX_VERSION_LENGTH} characters")
     return record_id, version
+
+
+def _bad_char(text: str) -> str | None:
+    for char in text:
+        if char == "\x00":
+            return "a NUL character (\\u0000)"
+        if "\ud800" <= char <= "\udfff":
+            return f"an unpaired surrogate (\\u{ord(char):04x})"
+    return None
+
+
+def unstorable(raw: Any) -> str | None:
+    """Why `raw` cannot be stored as JSON text, or None. JSON allows "\\u0000" and lone
+    surrogates ("\\ud800"), json.loads accepts them, but PostgreSQL's jsonb refuses both and
+    neither is text a reader could be shown: such a record is rejected, naming the field."""
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                path = f"{where}.{key}" if where else str(key)
+                problem = _bad_char(str(key))
+                if problem:
+                    return f"{problem} in a field name at {where or 'top level'}"
+                stack.append((path, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            problem = _bad_char(value)
+            if problem:
+                return f"{problem} in {where}"
+    return None
 
 
 def _first_text(raw: dict[str, Any], fields: tuple[str, ...]) -> str | None:
