@@ -220,6 +220,11 @@ def test_the_log_formatter_masks_addresses_in_tracebacks_too():
         ("dpa", "Quelle", "Quelle: dpa"),
         ("Quelle: dpa", "Quelle", "Quelle: dpa"),
         ("", "Foto", ""),
+        # The English page labels "Photo"; an agency's German label is not doubled.
+        ("Foto: dpa", "Photo", "Foto: dpa"),
+        ("Photo: AP", "Foto", "Photo: AP"),
+        ("dpa", "Photo", "Photo: dpa"),
+        ("Fotografin Anna", "Foto", "Foto: Fotografin Anna"),  # a name, not a label
     ],
 )
 def test_credit_line_labels_a_credit_once(credit, label, shown):

@@ -83,11 +83,21 @@ def mask_addresses(text: str) -> str:
     return _ADDRESS.sub(r"\1***@\2", text)
 
 
+# Labels agencies put in front of a credit themselves, in German and English: such a credit
+# is shown as given, whatever the page's language ("Photo: Foto: dpa" was the bug).
+_CREDIT_LABEL = re.compile(
+    r"(?:fotos?|bild(?:er)?|quelle|grafik|illustration|photos?|pictures?|images?|source|"
+    r"graphics?|credits?)\s*:",
+    re.IGNORECASE,
+)
+
+
 def credit_line(text: str, label: str) -> str:
     """A credit with its label as German sites print it: "dpa" → "Foto: dpa". A credit that
-    already starts with the label ("Foto: dpa", "Fotos: dpa/AP", "Quelle: dpa") stays as given;
-    an empty one stays empty."""
+    already starts with the label or with another credit label ("Foto: dpa", "Fotos: dpa/AP",
+    "Quelle: dpa", "Photo: AP") stays as given; an empty one stays empty."""
     text = " ".join(_nfc(text).split())
-    if not text or text.casefold().startswith(label.casefold()):
+    own = re.match(rf"{re.escape(label)}s?\s*:", text, re.IGNORECASE)
+    if not text or own or _CREDIT_LABEL.match(text):
         return text
     return f"{label}: {text}"
