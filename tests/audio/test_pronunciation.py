@@ -194,6 +194,28 @@ def test_editing_and_deleting_an_entry_remake_the_audio(
     assert state(articles["silent"]) == silent
 
 
+def test_bulk_deleting_entries_remakes_the_audio(
+    client, editor, articles, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD_URL, entry_data())
+    other = Pronunciation.objects.create(written="OVKS", spoken="O-V-K-S")
+    entry = Pronunciation.objects.get(written="Tokajew")
+    assert (
+        state(articles["says"])[0]
+        != ArticlePage.objects.get(pk=articles["says"].pk).content_fingerprint
+    )
+
+    bulk = reverse("wagtail_bulk_action", args=("audio", "pronunciation", "delete"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{bulk}?id={entry.pk}&id={other.pk}")
+    assert response.status_code == 302
+    assert not Pronunciation.objects.exists()
+    content = ArticlePage.objects.get(pk=articles["says"].pk).content_fingerprint
+    assert state(articles["says"])[0] == content
+
+
 def test_nothing_is_queued_while_article_audio_is_off(
     settings, articles, django_capture_on_commit_callbacks
 ):
@@ -291,6 +313,8 @@ def test_the_listing_links_each_entry_to_its_preview_and_searches(client, editor
         preview_url("O-V-K-S"),
         preview_url("Tokajeff"),
     ]
+    scripts = [tag["src"] for tag in page.select("script[src]")]
+    assert any(src.endswith("depesche/pronunciation-preview.js") for src in scripts)
     assert "Aussprache" in client.get("/admin/").content.decode()
 
     found = soup(client.get(INDEX_URL, {"q": "tokajeff"}))
