@@ -130,6 +130,24 @@ def test_the_scan_finds_public_articles_with_audio_that_say_a_form(articles):
     assert article_ids_saying(written_forms=[]) == []
 
 
+def test_the_scan_reads_articles_in_chunks_not_one_query_each(
+    site_tree, django_assert_max_num_queries
+):
+    politik = site_tree.sections["Politik"]
+
+    def add(count: int) -> None:
+        for number in range(count):
+            article = publish_article(politik, body=paragraphs(f"Tokajew, Folge {number}."))
+            ArticleAudio.objects.create(article=article, status=ArticleAudio.Status.READY)
+
+    add(2)
+    with django_assert_max_num_queries(2):
+        assert len(article_ids_saying(written_forms=["Tokajew"])) == 2
+    add(6)
+    with django_assert_max_num_queries(2):
+        assert len(article_ids_saying(written_forms=["Tokajew"])) == 8
+
+
 # --- saving and deleting in the admin --------------------------------------------------------
 
 
