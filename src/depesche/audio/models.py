@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,5 +81,32 @@ class Pronunciation(models.Model):
             ),
         ]
 
+    # The written form as read from the database: after an edit renamed the entry, the articles
+    # that said the old form still need their audio made again (wagtail_hooks).
+    written_loaded: str = ""
+
     def __str__(self) -> str:
         return f"{self.written} → {self.spoken}"
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> Pronunciation:
+        instance = super().from_db(*args, **kwargs)
+        instance.written_loaded = instance.__dict__.get("written", "")
+        return instance
+
+    def clean(self) -> None:
+        # A form strips the values itself (an empty one is "required"); other callers get the
+        # same: blank-looking forms would match nothing, or everything between two spaces.
+        written, spoken = self.written.strip(), self.spoken.strip()
+        errors: dict[str, Any] = {}
+        if self.written and not written:
+            errors["written"] = _("Bitte das Wort angeben, wie es im Text steht.")
+        elif written and not any(char.isalnum() for char in written):
+            errors["written"] = _(
+                "Nur Satzzeichen: ein Eintrag braucht mindestens einen Buchstaben oder eine Ziffer."
+            )
+        if self.spoken and not spoken:
+            errors["spoken"] = _("Bitte angeben, wie die Stimme das Wort sagen soll.")
+        if errors:
+            raise ValidationError(errors)
+        self.written, self.spoken = written, spoken

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 
 from depesche.audio.selectors import article_ids_needing_audio, article_ids_public
-from depesche.audio.tasks import article_audio_task
+from depesche.audio.tasks import article_audio_task, pronunciation_audio_task
 
 
 def article_audio_queue(*, article_ids: list[int], force: bool = False) -> None:
@@ -50,3 +51,14 @@ def article_audio_retry_all(*, on_progress: Callable[[int, int], None] | None = 
         if on_progress:
             on_progress(start + len(batch), len(ids))
     return len(ids)
+
+
+def pronunciation_changed(*, written_forms: list[str]) -> None:
+    """An entry of the pronunciation dictionary was added, edited or deleted: once the
+    transaction commits, a background task remakes the audio of the public articles that say
+    one of `written_forms` (for an edit, give the old written form too). Nothing happens
+    while article audio is off (DEPESCHE_ARTICLE_AUDIO)."""
+    forms = sorted({form.strip() for form in written_forms if form.strip()})
+    if not forms or not settings.ARTICLE_AUDIO:
+        return
+    transaction.on_commit(lambda: pronunciation_audio_task.enqueue(written_forms=forms))

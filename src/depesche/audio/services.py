@@ -18,19 +18,13 @@ from depesche.audio.errors import SynthesisError
 from depesche.audio.lexicon import Lexicon
 from depesche.audio.models import ArticleAudio
 from depesche.audio.script import Segment
-from depesche.audio.selectors import lexicon_current
+from depesche.audio.selectors import article_script, lexicon_current
 from depesche.audio.synthesis import Progress, synthesize
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.pagecache import pages_changed, urls_for_page
 from depesche.newsroom.selectors import article_is_public, article_public
 
 logger = logging.getLogger(__name__)
-
-
-def article_script(article: ArticlePage) -> list[Segment]:
-    """What "Artikel anhören" reads: headline, teaser, body (subheadings and quotes included)."""
-    text = "\n".join(part for part in (article.teaser, article.body_text()) if part)
-    return [Segment(title=article.title, text=text)]
 
 
 def _fingerprint(article: ArticlePage, script: list[Segment], lexicon: Lexicon) -> str:

@@ -109,6 +109,23 @@ def synthesize(
     )
 
 
+def synthesize_wav(
+    segments: list[Segment], *, engine: Engine | None = None, lexicon: Lexicon | None = None
+) -> bytes:
+    """Speak `segments` as one WAV file's bytes, as the engine made them (no loudness pass,
+    no MP3): a quick listen, e.g. the admin's pronunciation preview. Raise SynthesisError."""
+    engine = engine or engine_from_settings()
+    script = sentences(segments, profile=engine.profile, lexicon=lexicon)
+    if not script:
+        raise SynthesisError("nothing to synthesise: the script has no text")
+    with tempfile.TemporaryDirectory(prefix="depesche-audio-") as folder:
+        tmp = Path(folder)
+        wavs = [tmp / f"{index:05d}.wav" for index in range(len(script))]
+        _speak_all(engine, script, wavs, min(len(script), os.cpu_count() or 1), 0, None)
+        concatenate([Piece(wav) for wav in wavs], tmp / "all.wav")
+        return (tmp / "all.wav").read_bytes()
+
+
 def _speak_all(
     engine: Engine,
     script: list[Sentence],
