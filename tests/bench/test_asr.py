@@ -71,3 +71,13 @@ def test_a_model_folder_needs_the_model_and_its_config(tmp_path):
         check_model_dir(tmp_path)
     (tmp_path / "model.bin").write_bytes(b"\0")
     check_model_dir(tmp_path)
+
+
+def test_a_number_written_in_parts_is_the_number_heard():
+    # The Pico profile writes "viertausend einhundert"; Whisper writes "4.100".
+    assert normalise("rund viertausend einhundert Plätze") == normalise("rund 4.100 Plätze")
+    assert normalise("neun hundert Millionen") == "neunhundert millionen"
+    assert normalise("achtundsechzigtausend neun hundert") == "achtundsechzigtausendneunhundert"
+    # Numbers side by side stay apart where no part ends or starts with hundert or tausend.
+    assert normalise("drei bis fünf, null Komma zwei fünf") == "drei bis fünf null komma zwei fünf"
+    assert normalise("hundert Jahre") == "hundert jahre"

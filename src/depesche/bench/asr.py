@@ -19,7 +19,7 @@ from typing import Any
 
 from num2words import num2words
 
-from depesche.audio.speech import speakable
+from depesche.audio.speech import NUMBER_WORD, speakable
 
 try:  # optional (the speech-bench extra): without it the benchmark reports no error rates
     from faster_whisper import WhisperModel
@@ -120,11 +120,32 @@ def normalise(text: str) -> str:
     "E-Zett-Be"). Both go through the same newsreader rules first (speech.speakable, the
     default table), so a correctly heard "6." is not counted as an error against "sechsten";
     digits left after that become cardinal number words. Hyphens and other punctuation
-    separate words ("E-Zett-Be" = "e zett be")."""
+    separate words ("E-Zett-Be" = "e zett be"); a number written in parts is one word."""
     text = speakable(unicodedata.normalize("NFC", text))
     text = _DIGITS.sub(lambda m: f" {num2words(int(m.group(0)), lang=LANGUAGE)} ", text)
     text = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text.lower())
-    return " ".join(text.split())
+    return " ".join(_join_number_parts(text.split()))
+
+
+_SCALE_WORDS = ("hundert", "tausend")
+
+
+def _join_number_parts(words: list[str]) -> list[str]:
+    # The Pico profile writes long numbers in parts ("zweihundert einundvierzigtausend
+    # dreihundert", speech._numbers_apart); a recogniser's "241.300" becomes one word. The same
+    # number is one word on both sides.
+    joined: list[str] = []
+    for word in words:
+        previous = joined[-1] if joined else ""
+        if (
+            NUMBER_WORD.fullmatch(previous)
+            and NUMBER_WORD.fullmatch(word)
+            and (previous.endswith(_SCALE_WORDS) or word.startswith(_SCALE_WORDS))
+        ):
+            joined[-1] = previous + word
+        else:
+            joined.append(word)
+    return joined
 
 
 @dataclass(frozen=True)
