@@ -60,7 +60,26 @@ EXAMPLES = [
     ("die GmbH", "die Ge-Emm-Be-Ha"),
     ("§ 5 Abs. 2", "Paragraf fünf Absatz zwei"),
     ("Forschung & Entwicklung", "Forschung und Entwicklung"),
+    ("die O-V-K-S", "die O-V-K-S"),
+    ("241.300 Menschen", "zweihunderteinundvierzigtausenddreihundert Menschen"),
+    ("68.900 Stellen", "achtundsechzigtausendneunhundert Stellen"),
+    ("rund 900 Mio. Euro", "rund neunhundert Millionen Euro"),
+    ("am 19.12.2026", "am neunzehnten Dezember zweitausendsechsundzwanzig"),
 ]
+# Where SVOX Pico (profile "pico") gets another form: the README's third column. Every other
+# example is spoken alike.
+PICO = {
+    "1.250,50 €": "eintausend zweihundert fünfzig Euro fünfzig",
+    "120 km/h": "einhundert zwanzig Kilometer pro Stunde",
+    "ca. 250 Gäste": "circa zweihundert fünfzig Gäste",
+    "die EZB": "die E Zett Be",
+    "Die SPD-Fraktion": "Die Es Pe De-Fraktion",
+    "die GmbH": "die Ge Emm Be Ha",
+    "die O-V-K-S": "die O Fau Ka Es",
+    "241.300 Menschen": "zweihunderteinundvierzigtausend dreihundert Menschen",
+    "68.900 Stellen": "achtundsechzigtausend neun hundert Stellen",
+    "rund 900 Mio. Euro": "rund neun hundert Millionen Euro",
+}
 
 
 @pytest.mark.parametrize(("written", "spoken"), EXAMPLES)
@@ -68,10 +87,57 @@ def test_speakable_writes_out_what_espeak_would_misread(written, spoken):
     assert speakable(written) == spoken
 
 
+@pytest.mark.parametrize(("written", "spoken"), EXAMPLES)
+def test_pico_gets_its_own_form_only_where_the_table_says(written, spoken):
+    assert speakable(written, profile="pico") == PICO.get(written, spoken)
+
+
 def test_the_readme_table_lists_every_example():
     section = README.read_text().split("## Audio", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| `(.+?)` \| (.+?) \|$", section, flags=re.M)
-    assert rows == EXAMPLES
+    rows = re.findall(r"^\| `(.+?)` \| (.+?) \| (.+?) \|$", section, flags=re.M)
+    assert rows == [(written, spoken, PICO.get(written, "–")) for written, spoken in EXAMPLES]
+
+
+def test_pico_spells_acronyms_with_spaces_and_joined_letters_too():
+    # "E-Zett-Be senkt" was heard as "erzett besenkt"; "E-Z-B" as "jetzt".
+    assert speakable("Die EZB senkt", profile="pico") == "Die E Zett Be senkt"
+    assert speakable("die ARDs", profile="pico") == "die A Er Des"
+    assert speakable("Gipfel der C-S-T-O-Staaten", profile="pico") == (
+        "Gipfel der Ze Es Te O-Staaten"
+    )
+    assert spell("ARD", separator=" ") == "A Er De"
+
+
+def test_pico_leaves_words_that_only_look_like_letters_or_numbers():
+    text = "Die E-Mail zur U-Bahn, Hundertschaft und Jahrhundert, NATO und DAX"
+    assert speakable(text, profile="pico") == (
+        "Die E-Mail zur U-Bahn, Hundertschaft und Jahrhundert, Nato und Dax"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "pico"),
+    [
+        ("4.100 Plätze", "viertausend einhundert Plätze"),
+        ("21.480 Punkte", "einundzwanzigtausend vierhundert achtzig Punkte"),
+        ("999 Mal", "neun hundert neunundneunzig Mal"),
+        # Below the thousands only: "zweihundert fünfzigtausend" would be 200 and 50,000.
+        ("250.000 Menschen", "zweihundertfünfzigtausend Menschen"),
+        ("900.000 Menschen", "neun hunderttausend Menschen"),
+        # Years stay whole: split, they were heard worse.
+        ("im Jahr 1928", "im Jahr neunzehnhundertachtundzwanzig"),
+        ("im Jahr 2030", "im Jahr zweitausenddreißig"),
+        ("bis 2026", "bis zweitausendsechsundzwanzig"),
+        ("21 Tage", "einundzwanzig Tage"),
+    ],
+)
+def test_pico_reads_long_numbers_in_parts(written, pico):
+    assert speakable(written, profile="pico") == pico
+
+
+def test_an_unknown_profile_is_refused():
+    with pytest.raises(ValueError, match="unknown normalisation profile 'mbrola'"):
+        speakable("Text", profile="mbrola")
 
 
 def test_plain_text_passes_unchanged_apart_from_whitespace():

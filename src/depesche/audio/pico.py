@@ -41,9 +41,13 @@ MAX_CALL_CHARS = 400
 PICO_VOLUME = 0.45
 # Pico ends every call with about 0.8 s of silence: read one after another, sentences sound
 # like a list. Trimmed to these (seconds): a breath between sentences, less between the
-# clauses of one long sentence, almost none before the first word.
-SENTENCE_PAUSE_S = 0.38
-CLAUSE_PAUSE_S = 0.18
+# clauses of one long sentence, almost none before the first word. Given a whole paragraph of
+# the benchmark text in one call, Pico itself pauses about 0.55 s (median; 0.51-0.68) between
+# sentences and 0.35 s at a comma (measured as silence below SILENCE); with LEAD_S and the
+# trimmed edges these values give the same gaps, so sentence by sentence it reads as it would
+# in one breath. (0.38 and 0.18 before were shorter than its own comma pause: hurried.)
+SENTENCE_PAUSE_S = 0.5
+CLAUSE_PAUSE_S = 0.3
 LEAD_S = 0.03
 # |sample| below this is silence (16-bit; Pico's noise floor is far below it).
 SILENCE = 300

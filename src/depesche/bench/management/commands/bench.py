@@ -1,16 +1,18 @@
-"""`depesche bench fanout|podcast|pages …`: benchmarks that print figures (JSON with --json)."""
+"""`depesche bench fanout|podcast|speech|pages …`: benchmarks that print figures (JSON with
+--json)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from depesche.audio.errors import SynthesisError
-from depesche.bench import fanout, pages, podcast
+from depesche.bench import asr, fanout, pages, podcast, speech
 
 
 def _positive(value: str) -> int:
@@ -52,6 +54,39 @@ class Command(BaseCommand):
             "--words", type=_positive, default=None, help="use only the first N words"
         )
         podcast.add_argument("--json", action="store_true", help="print one JSON object")
+        speech_parser = commands.add_parser(
+            "speech",
+            help="Each engine reads the benchmark text (and --text files); a recogniser listens.",
+        )
+        speech_parser.add_argument(
+            "--text",
+            action="append",
+            type=Path,
+            default=[],
+            metavar="FILE",
+            help="a UTF-8 text file to read too (repeatable); the benchmark text is always read",
+        )
+        speech_parser.add_argument(
+            "--engines",
+            default="",
+            help="comma-separated, e.g. pico,espeak (default: every engine available here)",
+        )
+        speech_parser.add_argument(
+            "--asr-model",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="a Whisper model in CTranslate2 format: measures cer and wer "
+            "(needs pip install -e .[speech-bench])",
+        )
+        speech_parser.add_argument(
+            "--transcripts",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="write each spoken script and what the recogniser heard to this folder",
+        )
+        speech_parser.add_argument("--json", action="store_true", help="print one JSON object")
         pages = commands.add_parser(
             "pages",
             help="Serve N articles with gunicorn and load home, section, tag and article pages.",
@@ -78,6 +113,9 @@ class Command(BaseCommand):
             return
         if options["benchmark"] == "pages":
             self.pages(options)
+            return
+        if options["benchmark"] == "speech":
+            self.speech(options)
             return
         opts = fanout.Options(
             subscribers=options["subscribers"],
@@ -141,3 +179,31 @@ class Command(BaseCommand):
         else:
             for key, value in result.items():
                 self.stdout.write(f"{key}: {value}")
+
+    def speech(self, options: dict[str, Any]) -> None:
+        names = [name.strip() for name in options["engines"].split(",") if name.strip()]
+        names = names or speech.available_engines()
+        if not names:
+            raise CommandError("no speech engine here: install py-nanotts or espeak-ng")
+        transcripts: Path | None = options["transcripts"]
+        if transcripts is not None:
+            try:
+                transcripts.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CommandError(f"--transcripts {transcripts}: {exc.strerror}") from exc
+        try:
+            texts = [speech.benchmark_text()]
+            texts += [speech.text_from_file(path) for path in options["text"]]
+            result = speech.run(
+                engines=names,
+                texts=texts,
+                asr_model=options["asr_model"],
+                transcripts=transcripts,
+                say=self.stderr.write,
+            )
+        except (speech.TextError, asr.RecogniserError, SynthesisError) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+            return
+        self.stdout.write(speech.table(result))
