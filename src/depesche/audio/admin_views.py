@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -54,12 +54,12 @@ def pronunciation_preview(request: HttpRequest) -> HttpResponse:
     and the podcast: a WAV (browsers play it as it is). 400 for no or too long a text, 503
     with the engine's message when speech cannot be made here."""
     if not can_preview(request.user):
-        return forbidden(_g("Keine Berechtigung für die Aussprache."))
+        return forbidden(gettext("Keine Berechtigung für die Aussprache."))
     text = request.GET.get("text", "").strip()
     if not any(char.isalnum() for char in text):
-        return _plain(_g("Bitte einen Text zum Anhören angeben."), 400)
+        return _plain(gettext("Bitte einen Text zum Anhören angeben."), 400)
     if len(text) > PREVIEW_MAX_CHARS:
-        message = _g("Höchstens %(max)d Zeichen zum Anhören (es sind %(count)d).") % {
+        message = gettext("Höchstens %(max)d Zeichen zum Anhören (es sind %(count)d).") % {
             "max": PREVIEW_MAX_CHARS,
             "count": len(text),
         }
@@ -91,7 +91,7 @@ class PronunciationForm(WagtailAdminModelForm):
             self.fields["spoken"].widget.attrs.update(
                 {
                     "data-pronunciation-preview": reverse(PREVIEW_URL_NAME),
-                    "data-pronunciation-label": _g("Anhören"),
+                    "data-pronunciation-label": gettext("Anhören"),
                 }
             )
 
