@@ -17,6 +17,12 @@ class Segment:
     text: str
 
 
+def script_text(segments: list[Segment]) -> str:
+    """The script as one text (titles and texts), for what looks at it whole: the audio's
+    fingerprint and the pronunciation scan match the dictionary against the same text."""
+    return "\n".join(f"{segment.title}\n{segment.text}" for segment in segments)
+
+
 @dataclass(frozen=True)
 class Sentence:
     segment: int  # index into the script's segments

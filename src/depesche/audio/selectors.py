@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from depesche.audio.lexicon import Entry, Lexicon
 from depesche.audio.models import ArticleAudio, Pronunciation
-from depesche.audio.script import Segment
+from depesche.audio.script import Segment, script_text
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.selectors import articles_public
 
@@ -85,7 +85,6 @@ def article_ids_saying(*, written_forms: Iterable[str]) -> list[int]:
     articles = articles_public().filter(audio__isnull=False).order_by("pk")
     found: list[int] = []
     for article in articles.iterator(chunk_size=SCAN_CHUNK):
-        [segment] = article_script(article)
-        if probe.matching(f"{segment.title}\n{segment.text}"):
+        if probe.matching(script_text(article_script(article))):
             found.append(article.pk)
     return found

@@ -17,7 +17,7 @@ from depesche.audio.engines import Engine
 from depesche.audio.errors import SynthesisError
 from depesche.audio.lexicon import Lexicon
 from depesche.audio.models import ArticleAudio
-from depesche.audio.script import Segment
+from depesche.audio.script import Segment, script_text
 from depesche.audio.selectors import article_script, lexicon_current
 from depesche.audio.synthesis import Progress, synthesize
 from depesche.newsroom.models import ArticlePage
@@ -31,7 +31,7 @@ def _fingerprint(article: ArticlePage, script: list[Segment], lexicon: Lexicon) 
     """The article's content fingerprint, and the pronunciation entries that apply to it:
     a changed entry makes this article's audio again; the engine is not part of it (an
     upgrade to another voice does not remake every MP3: `depesche audio retry --all` does)."""
-    raw = "\n".join(f"{segment.title}\n{segment.text}" for segment in script)
+    raw = script_text(script)
     base = article.content_fingerprint or hashlib.sha256(raw.encode()).hexdigest()
     words = lexicon.key(raw)
     return hashlib.sha256(f"{base}\n{words}".encode()).hexdigest() if words else base
