@@ -69,9 +69,7 @@ def synthesize(
     more after encoding (done == total).
     """
     engine = engine or engine_from_settings()
-    script = sentences(segments, profile=engine.profile, lexicon=lexicon)
-    if not script:
-        raise SynthesisError("nothing to synthesise: the script has no text")
+    script = _script(segments, engine, lexicon)
     total = len(script) + 1
     workers = workers or (os.cpu_count() or 1)
     started = time.monotonic()
@@ -115,15 +113,21 @@ def synthesize_wav(
     """Speak `segments` as one WAV file's bytes, as the engine made them (no loudness pass,
     no MP3): a quick listen, e.g. the admin's pronunciation preview. Raise SynthesisError."""
     engine = engine or engine_from_settings()
-    script = sentences(segments, profile=engine.profile, lexicon=lexicon)
-    if not script:
-        raise SynthesisError("nothing to synthesise: the script has no text")
+    script = _script(segments, engine, lexicon)
     with tempfile.TemporaryDirectory(prefix="depesche-audio-") as folder:
         tmp = Path(folder)
         wavs = [tmp / f"{index:05d}.wav" for index in range(len(script))]
         _speak_all(engine, script, wavs, min(len(script), os.cpu_count() or 1), 0, None)
         concatenate([Piece(wav) for wav in wavs], tmp / "all.wav")
         return (tmp / "all.wav").read_bytes()
+
+
+def _script(segments: list[Segment], engine: Engine, lexicon: Lexicon | None) -> list[Sentence]:
+    """The sentences `engine` is given (dictionary, then its normalisation); never empty."""
+    script = sentences(segments, profile=engine.profile, lexicon=lexicon)
+    if not script:
+        raise SynthesisError("nothing to synthesise: the script has no text")
+    return script
 
 
 def _speak_all(
