@@ -8,12 +8,14 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import django_rq
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import timezone
 from django_tasks import task_backends
 
 from depesche.alerts.models import Delivery
@@ -43,14 +45,23 @@ call_command("worker")
 """
 
 
+def empty(queue) -> None:
+    """`queue` without waiting or deferred jobs (a deferred one left by an earlier run would
+    be moved onto the queue by the next test's worker)."""
+    queue.empty()
+    deferred = queue.scheduled_job_registry
+    for job_id in deferred.get_job_ids():
+        deferred.remove(job_id, delete_job=True)
+
+
 @pytest.fixture
 def redis_queues():
     """Our queues, empty before and after the test."""
     for queue in queues():
-        queue.empty()
+        empty(queue)
     yield queues()
     for queue in queues():
-        queue.empty()
+        empty(queue)
 
 
 def test_the_suite_runs_tasks_through_redis():
@@ -89,7 +100,14 @@ def start_worker(env: dict[str, str], errlog) -> subprocess.Popen:
 
 
 @pytest.fixture
-def workers(sink, redis_queues):
+def workers_log():
+    """Where the worker processes print (stderr), shown when one fails to stop."""
+    with tempfile.TemporaryFile() as log:
+        yield log
+
+
+@pytest.fixture
+def workers(sink, redis_queues, workers_log):
     """Two `depesche worker` processes on PostgreSQL (one on SQLite, which has one writer)."""
     env = {
         **os.environ,
@@ -99,14 +117,29 @@ def workers(sink, redis_queues):
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
     count = 2 if connection.vendor == "postgresql" else 1
-    errlog = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    errlog = workers_log
     started = [start_worker(env, errlog) for _ in range(count)]
     yield started
-    for worker in started:
-        worker.terminate()
-    for worker in started:
-        worker.wait(timeout=30)
-    errlog.close()
+    stop_workers(started, errlog)
+
+
+def stop_workers(workers: list[subprocess.Popen], errlog) -> None:
+    """SIGTERM to each worker; each must exit within 30 s (a warm shutdown finishes the task in
+    hand). One that does not is killed, and the failure shows what the workers printed."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            for other in workers:
+                other.kill()
+            errlog.seek(0)
+            printed = errlog.read().decode(errors="replace")[-4000:]
+            raise AssertionError(
+                f"a worker did not stop within 30 s of SIGTERM:\n{printed}"
+            ) from None
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -127,8 +160,34 @@ def test_worker_processes_share_the_queue_and_run_each_task_once(settings, worke
     assert len(takers) == len(workers), takers
 
 
+def children(process: subprocess.Popen) -> list[str]:
+    """The process ids of `process`'s children, as the kernel lists them."""
+    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return path.read_text().split()
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_fan_out_through_redis_reaches_every_reader_once(settings, site_tree, sink, workers):
+def test_a_deferred_task_runs_when_due_and_the_worker_forks_nothing(settings, workers):
+    settings.TASKS = RQ_TASKS
+    due = timezone.now() + timedelta(seconds=1)
+    result = ping_task.using(run_after=due).enqueue()
+    assert not result.is_finished
+
+    def finished() -> bool:
+        result.refresh()
+        return result.is_finished
+
+    wait_for(finished, timeout=30, interval=0.05, what="the deferred ping")
+    assert result.return_value == "pong"
+    assert result.finished_at >= due
+    # RQ's with_scheduler would have forked a scheduler process from the threaded worker.
+    assert [children(worker) for worker in workers] == [[] for _ in workers]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_fan_out_through_redis_reaches_every_reader_once(
+    settings, site_tree, sink, workers, workers_log
+):
     settings.TASKS = RQ_TASKS
     emails = seed_instant_followers(300)
     # Its on-commit fan-out task goes to Redis, a worker process runs it.
@@ -140,10 +199,7 @@ def test_a_fan_out_through_redis_reaches_every_reader_once(settings, site_tree, 
     wait_for(all_recorded, timeout=60, interval=0.05, what="300 alerts recorded as sent")
     # A duplicate (a row two workers both sent) could still be on its way; once every worker
     # process has exited and the sink answered what it received, nothing more can arrive.
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.wait(timeout=30)
+    stop_workers(workers, workers_log)
     wait_for(sink.idle, timeout=5, what="the SMTP sink to answer what it received")
     accepted = list(sink.accepted)
     assert sorted(rcpt for rcpt, _ in accepted) == sorted(emails)

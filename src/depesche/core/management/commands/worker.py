@@ -54,14 +54,29 @@ def _uses_rq() -> bool:
     return isinstance(task_backends["default"], RQBackend)
 
 
-def run_tasks(*, batch: bool) -> None:
-    """Run queued tasks: all that are queued now (batch), or until stopped."""
+def run_tasks(*, batch: bool, stop: threading.Event | None = None) -> None:
+    """Run queued tasks: all that are queued now (batch), or until stopped (then `stop` ends
+    the threads that serve the task loop)."""
     if _uses_rq():
-        from depesche.core.rq import worker
+        from depesche.core.rq import move_deferred, worker
 
-        # with_scheduler moves deferred tasks (run_after) onto their queue when due; RQ lets
-        # one worker at a time do that.
-        worker().work(burst=batch, with_scheduler=not batch, logging_level="WARNING")
+        if batch:
+            worker().work(burst=True, logging_level="WARNING")
+            return
+        # Deferred tasks (run_after) reach their queue through this thread, not through RQ's
+        # with_scheduler, which forks this threaded process (core/rq.py says why).
+        stop = stop or threading.Event()
+        mover = threading.Thread(
+            target=move_deferred, kwargs={"stop": stop}, name="deferred", daemon=True
+        )
+        mover.start()
+        try:
+            worker().work(burst=False, with_scheduler=False, logging_level="WARNING")
+        finally:
+            # Its scheduler locks released now, another worker moves deferred tasks at once
+            # instead of after the locks expire (a minute).
+            stop.set()
+            mover.join(timeout=5)
     elif batch:
         call_command(_DbWorker(), batch=True, no_startup_delay=True, reload=False)
     else:
@@ -136,6 +151,6 @@ class Command(BaseCommand):
             ).start()
         self.stdout.write("Worker running (tasks and scheduled publishing). Ctrl-C stops it.")
         try:
-            run_tasks(batch=False)
+            run_tasks(batch=False, stop=stop)
         finally:
             stop.set()
