@@ -175,3 +175,17 @@ def proxy(settings):
     yield PurgeRecorder.received
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def push_service(settings):
+    """A Web Push service on loopback (tests/support/pushservice.py); browsers may subscribe
+    with endpoints on it (plain http on loopback, which the settings otherwise refuse)."""
+    from tests.support.pushservice import PushService, serve
+
+    settings.PUSH_ALLOW_LOCAL_ENDPOINTS = True
+    service = PushService()
+    server = serve(service)
+    yield service
+    server.shutdown()
+    server.server_close()

@@ -13,10 +13,12 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from depesche.alerts import receivers
         from depesche.alerts.kinds import ALERTS
+        from depesche.alerts.push import PUSH
         from depesche.alerts.selectors import deliveries_for_export
         from depesche.audience.erasure import export_section_register
-        from depesche.delivery.kinds import register
+        from depesche.delivery.kinds import register, register_push
 
         receivers.connect()
         register(ALERTS)
+        register_push(PUSH)
         export_section_register("deliveries", deliveries_for_export)

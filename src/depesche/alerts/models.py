@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from depesche.audience.models import Subscriber, TagFollow
+from depesche.audience.models import PushSubscription, Subscriber, TagFollow
 from depesche.delivery.models import OutboxRow
 from depesche.newsroom.models import ArticlePage
 
@@ -70,3 +70,60 @@ class Delivery(OutboxRow):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id} ← {self.article_id} ({self.status})"
+
+
+class Urgency(models.TextChoices):
+    """RFC 8030's Urgency header: how soon a push service should wake the device."""
+
+    NORMAL = "normal", _("normal")
+    HIGH = "high", _("hoch (Eilmeldung)")
+
+
+class ArticlePush(models.Model):
+    """The Web Push fan-out of one article, like ArticleAlert for email: exists once its first
+    publication was handled, so a republication, a second task run or a racing worker never
+    notifies a browser twice (an Eilmeldung included)."""
+
+    article = models.OneToOneField(
+        ArticlePage, on_delete=models.CASCADE, related_name="push", primary_key=True
+    )
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    started_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+    # Slices of subscription ids, as ArticleAlert's of subscriber ids.
+    covered_to = models.BigIntegerField(default=0)
+    first_id = models.BigIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0)
+    progressed_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"push {self.article_id}: {self.recipients}"
+
+
+class PushDelivery(OutboxRow):
+    """One notification of one article for one browser. A browser whose push service says it
+    is gone (404/410) is deleted; its rows stay, without it, as the record of what happened."""
+
+    subscription = models.ForeignKey(
+        PushSubscription, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
+    # The followed topic it is sent for ("thema:energie", "eilmeldungen"): the payload's topic.
+    topic = models.CharField(max_length=200)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+
+    class Meta:
+        verbose_name = _("Browser-Benachrichtigung")
+        verbose_name_plural = _("Browser-Benachrichtigungen")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "article"], name="one_push_per_article")
+        ]
+        indexes = [
+            # Workers claim "due pending notifications", oldest first.
+            models.Index(fields=["status", "next_attempt_at", "id"]),
+            models.Index(fields=["article", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} ← {self.article_id} ({self.status})"

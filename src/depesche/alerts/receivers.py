@@ -1,4 +1,5 @@
-"""An article went live or was taken down: start or cancel its alerts."""
+"""An article went live or was taken down: start or cancel its alerts, by email and by Web
+Push."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
+from depesche.alerts.push import push_cancel_for_articles
 from depesche.alerts.services import deliveries_cancel_for_article, deliveries_cancel_for_articles
-from depesche.alerts.tasks import alerts_fanout_task
+from depesche.alerts.tasks import alerts_fanout_task, push_fanout_task
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.restrictions import deleted_with_page
 from depesche.newsroom.selectors import article_ids_under
@@ -26,17 +28,25 @@ def on_article_published(sender: type, instance: ArticlePage, **kwargs: Any) -> 
         return
     # After commit: the worker must see the published article and its tags.
     article_id = instance.pk
-    transaction.on_commit(lambda: alerts_fanout_task.enqueue(article_id=article_id))
+    transaction.on_commit(lambda: _fan_out(article_id))
+
+
+def _fan_out(article_id: int) -> None:
+    # Push first: a notification is wanted within seconds, and both tasks share the queue.
+    push_fanout_task.enqueue(article_id=article_id)
+    alerts_fanout_task.enqueue(article_id=article_id)
 
 
 def on_article_unpublished(sender: type, instance: ArticlePage, **kwargs: Any) -> None:
     deliveries_cancel_for_article(article_id=instance.pk)
+    push_cancel_for_articles(article_ids=[instance.pk])
 
 
 def on_restriction_saved(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
     # Behind a password or login now: what has not gone out yet never will.
     ids = article_ids_under(page=instance.page)
     transaction.on_commit(partial(deliveries_cancel_for_articles, article_ids=ids))
+    transaction.on_commit(partial(push_cancel_for_articles, article_ids=ids))
 
 
 def on_restriction_deleted(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
@@ -49,7 +59,7 @@ def on_restriction_deleted(sender: type, instance: PageViewRestriction, **kwargs
 
     def enqueue() -> None:
         for article_id in ids:
-            alerts_fanout_task.enqueue(article_id=article_id)
+            _fan_out(article_id)
 
     transaction.on_commit(enqueue)
 

@@ -344,3 +344,64 @@ class NewsletterSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("Newsletter-Texte")
+
+
+class PushSubscription(models.Model):
+    """A browser that accepts Web Push notifications from us: its push service endpoint and the
+    keys its messages are encrypted for (RFC 8291). No address, no account, no cookie: the
+    subscription itself identifies the browser, and only that browser knows its `auth` secret."""
+
+    endpoint = models.TextField()
+    # SHA-256 of the endpoint: endpoints run to hundreds of characters, too long for a unique
+    # index on every database.
+    endpoint_hash = models.CharField(max_length=64, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Browser-Benachrichtigung")
+        verbose_name_plural = _("Browser-Benachrichtigungen")
+
+    def __str__(self) -> str:
+        return f"push {self.pk}"
+
+
+class PushTopic(models.Model):
+    """What a push subscription follows: a tag ("thema:<slug>") or the Eilmeldungen."""
+
+    class Kind(models.TextChoices):
+        TAG = "thema", _("Thema")
+        BREAKING = "eilmeldungen", _("Eilmeldungen")
+
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.CASCADE, related_name="topics"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "tag"],
+                condition=models.Q(kind="thema"),
+                name="one_push_topic_per_tag",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "kind"],
+                condition=models.Q(kind="eilmeldungen"),
+                name="one_push_breaking_topic",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="thema", tag__isnull=False)
+                | models.Q(kind="eilmeldungen", tag__isnull=True),
+                name="push_topic_tag_iff_thema",
+            ),
+        ]
+        # The fan-out reads "subscriptions following these tags" and "… the Eilmeldungen".
+        indexes = [models.Index(fields=["tag", "subscription"]), models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} → {self.kind}:{self.tag_id or ''}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from depesche.audience import views
+from depesche.audience import push_views, views
 
 app_name = "audience"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("abo/abmelden/<str:token>/", views.one_click, name="one-click"),
     path("abo/folgen/<str:slug>/", views.follow, name="follow"),
     path("abo/folgen/<str:slug>/anmelden/", views.follow_signup, name="follow-signup"),
+    path("push/", push_views.manage, name="push"),
+    path("push/subscribe/", push_views.subscribe, name="push-subscribe"),
+    path("push/unsubscribe/", push_views.unsubscribe, name="push-unsubscribe"),
+    path("push/themen/", push_views.topics, name="push-topics"),
+    path("sw.js", push_views.service_worker, name="service-worker"),
 ]

@@ -216,7 +216,8 @@ def follow_signup(request: HttpRequest, slug: str) -> HttpResponse:
         "audience/follow_signup.html",
         tag=tag,
         source="thema-folgen",
-        context={"tag": tag},
+        # Beside email: "Im Browser benachrichtigen" (push.js) subscribes with our VAPID key.
+        context={"tag": tag, "vapid_public_key": settings.VAPID_PUBLIC_KEY},
     )
 
 

@@ -203,6 +203,32 @@ VARIABLES: list[Var] = [
         secret=True,
     ),
     Var(
+        "DEPESCHE_VAPID_PRIVATE_KEY",
+        "",
+        "Web Push: the VAPID private key (base64url, `depesche generate-vapid` prints a pair); "
+        "required by the production settings and the same on every machine; empty: generated "
+        "once and kept in DEPESCHE_DATA_DIR (one machine only). Changing it ends every "
+        "browser's subscription.",
+        secret=True,
+    ),
+    Var(
+        "DEPESCHE_VAPID_PUBLIC_KEY",
+        "",
+        "Web Push: the VAPID public key belonging to DEPESCHE_VAPID_PRIVATE_KEY; empty: derived "
+        "from it.",
+    ),
+    Var(
+        "DEPESCHE_VAPID_SUBJECT",
+        "",
+        "Web Push: the contact push services may write to about our requests (mailto: or "
+        "https: URL); empty: mailto: with DEFAULT_FROM_EMAIL's address.",
+    ),
+    Var(
+        "DEPESCHE_PUSH_CONNECTIONS",
+        "8",
+        "Web Push: requests a worker sends at once.",
+    ),
+    Var(
         "DEPESCHE_MAIL_CATCHER",
         "false",
         "Show caught mail (DEPESCHE_DATA_DIR/mailbox) at /_mail/ under the dev settings; "

@@ -1,4 +1,5 @@
-"""SECRET_KEY and DEPESCHE_HASH_SALT: from the environment, else generated once per data folder.
+"""SECRET_KEY, DEPESCHE_HASH_SALT and the VAPID key of Web Push: from the environment, else
+generated once per data folder.
 
 Every machine of a site must share both (the production settings require them from the
 environment, core/checks.py); one machine (the demo, a laptop) may let them be generated and
@@ -12,11 +13,16 @@ import os
 import secrets
 from pathlib import Path
 
+from depesche.config import vapid
 from depesche.config.env import data_dir, get_str
 
 # The secrets every machine of a site must share; unset, each is generated per data folder
 # (file name beside it), which only suits one machine (the demo, a laptop).
-SECRETS = {"SECRET_KEY": "secret_key", "DEPESCHE_HASH_SALT": "hash_salt"}
+SECRETS = {
+    "SECRET_KEY": "secret_key",
+    "DEPESCHE_HASH_SALT": "hash_salt",
+    "DEPESCHE_VAPID_PRIVATE_KEY": "vapid_private_key",
+}
 
 
 def secret_file(name: str) -> Path:
@@ -38,6 +44,10 @@ def generated_secrets() -> list[str]:
     return [name for name in SECRETS if not get_str(name)]
 
 
+def _new_value(name: str) -> str:
+    return vapid.new_private_key() if name == "DEPESCHE_VAPID_PRIVATE_KEY" else new_secret()
+
+
 def generated(name: str) -> str:
     """The configured value, else one generated on first start and kept beside the database.
 
@@ -55,7 +65,7 @@ def generated(name: str) -> str:
         descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         try:
             with os.fdopen(descriptor, "w") as out:
-                out.write(new_secret())
+                out.write(_new_value(name))
                 out.flush()
                 os.fsync(out.fileno())
             # Another process may have been first: then its value counts.
@@ -72,3 +82,13 @@ def secret_key() -> str:
 
 def hash_salt() -> str:
     return generated("DEPESCHE_HASH_SALT")
+
+
+def vapid_private_key() -> str:
+    return generated("DEPESCHE_VAPID_PRIVATE_KEY")
+
+
+def vapid_public_key(private: str) -> str:
+    """DEPESCHE_VAPID_PUBLIC_KEY, else the one belonging to `private` (a configured one must
+    belong to it: core/checks.py)."""
+    return get_str("DEPESCHE_VAPID_PUBLIC_KEY") or vapid.public_key(private)

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django_tasks.signals import task_finished, task_started
 
-from depesche.core.checks import shared_secrets_check
+from depesche.core.checks import shared_secrets_check, vapid_pair_check
 from depesche.core.logs import log_task_finished, log_task_started
 
 
@@ -25,6 +25,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core.cache_table")
         # Only with --deploy: the demo and everyday commands on one machine may generate them.
         register(shared_secrets_check, Tags.security, deploy=True)
+        register(vapid_pair_check, Tags.security)
         # Task runs at DEBUG on "depesche.tasks" (django-tasks' own INFO lines are off).
         task_started.connect(log_task_started, dispatch_uid="core.task_started")
         task_finished.connect(log_task_finished, dispatch_uid="core.task_finished")

@@ -9,10 +9,46 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
 
+from depesche.config import vapid
+
 _ROLE = {
     "SECRET_KEY": "signs the links in mails (confirmation, preferences, unsubscribe) and sessions",
     "DEPESCHE_HASH_SALT": "hashes erased and suppressed addresses",
+    "DEPESCHE_VAPID_PRIVATE_KEY": "signs Web Push requests; browsers subscribed with its key",
 }
+
+_GENERATOR = {"DEPESCHE_VAPID_PRIVATE_KEY": "generate-vapid"}
+_IDS = {
+    "SECRET_KEY": "depesche.E001",
+    "DEPESCHE_HASH_SALT": "depesche.E002",
+    "DEPESCHE_VAPID_PRIVATE_KEY": "depesche.E003",
+}
+
+
+def vapid_pair_check(
+    *, app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The VAPID public key browsers subscribe with must belong to the private key we sign
+    with: otherwise every push service refuses every request."""
+    try:
+        derived = vapid.public_key(settings.VAPID_PRIVATE_KEY)
+    except vapid.VapidKeyInvalid as exc:
+        return [
+            Error(
+                f"DEPESCHE_VAPID_PRIVATE_KEY is {exc}.",
+                hint="Make a pair with `depesche generate-vapid`.",
+                id="depesche.E004",
+            )
+        ]
+    if derived != settings.VAPID_PUBLIC_KEY.rstrip("="):
+        return [
+            Error(
+                "DEPESCHE_VAPID_PUBLIC_KEY does not belong to DEPESCHE_VAPID_PRIVATE_KEY.",
+                hint="Set both from one `depesche generate-vapid`, or leave the public key empty.",
+                id="depesche.E005",
+            )
+        ]
+    return []
 
 
 def shared_secrets_check(
@@ -31,10 +67,10 @@ def shared_secrets_check(
             f"{settings.DATA_DIR}. It {_ROLE[name]}; every web and worker machine must share "
             "one value.",
             hint=(
-                f"Make one with `depesche generate-secret` and set {name} to it in the "
-                "environment of every machine (docs/deploy.md)."
+                f"Make one with `depesche {_GENERATOR.get(name, 'generate-secret')}` and set "
+                f"{name} to it in the environment of every machine (docs/deploy.md)."
             ),
-            id="depesche.E001" if name == "SECRET_KEY" else "depesche.E002",
+            id=_IDS[name],
         )
         for name in settings.GENERATED_SECRETS
     ]

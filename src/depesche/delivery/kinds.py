@@ -1,4 +1,5 @@
-"""The registry of kinds of mail: what the engine sends without knowing the product.
+"""The registry of kinds of mail (and of Web Push notifications): what the engine sends
+without knowing the product.
 
 A feature app describes each kind of mail it sends with a `MailKind` and registers it in its
 `AppConfig.ready()`; the workers (delivery/sending.py) claim and send due rows of every
@@ -38,7 +39,35 @@ class MailKind:
     each_round: Callable[[], object] | None = None
 
 
+@dataclass(frozen=True)
+class PushMessage:
+    """What a browser's notification about something shows: the payload's title, body and
+    absolute URL (the topic is each row's own)."""
+
+    title: str
+    body: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PushKind:
+    """One kind of Web Push notification the workers send (delivery/push_sending.py).
+
+    `model` is an `OutboxRow` with a `subscription` foreign key (to audience.PushSubscription),
+    `topic` and `urgency` fields; `key` names the field of what is notified ("article");
+    `prepare(key)` builds its message once for all browsers, or returns None when it is no
+    longer to be sent (its rows are cancelled). `each_round` as for MailKind.
+    """
+
+    name: str
+    model: type[OutboxRow]
+    key: str
+    prepare: Callable[[int], PushMessage | None]
+    each_round: Callable[[], object] | None = None
+
+
 _KINDS: dict[str, MailKind] = {}
+_PUSH_KINDS: dict[str, PushKind] = {}
 
 
 def register(kind: MailKind) -> MailKind:
@@ -52,10 +81,24 @@ def registered() -> list[MailKind]:
     return list(_KINDS.values())
 
 
+def register_push(kind: PushKind) -> PushKind:
+    """Add (or replace, by name) a kind of push notification; returns it."""
+    _PUSH_KINDS[kind.name] = kind
+    return kind
+
+
+def registered_push() -> list[PushKind]:
+    """Every registered kind of push notification, in the order of registration."""
+    return list(_PUSH_KINDS.values())
+
+
 def outbox_models() -> list[type[OutboxRow]]:
-    """The distinct outbox models of the registered kinds (a model may serve several kinds)."""
+    """The distinct outbox models of the registered kinds, mail and push (a model may serve
+    several kinds)."""
     models: list[type[OutboxRow]] = []
-    for kind in _KINDS.values():
-        if kind.model not in models:
-            models.append(kind.model)
+    for model in [kind.model for kind in _KINDS.values()] + [
+        kind.model for kind in _PUSH_KINDS.values()
+    ]:
+        if model not in models:
+            models.append(model)
     return models

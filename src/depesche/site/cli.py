@@ -15,6 +15,7 @@ ALIASES = {
     "import-articles": "import_articles",
     "setup-site": "setup_site",
     "generate-secret": "generate_secret",
+    "generate-vapid": "generate_vapid",
 }
 PRODUCTION_SETTINGS = "depesche.config.settings.production"
 # The demo command lives in the demo app, which the production settings leave out.

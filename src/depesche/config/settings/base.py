@@ -190,6 +190,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PODCAST_OWNER_EMAIL = env.get_str("DEPESCHE_PODCAST_OWNER_EMAIL") or (
     DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >")
 )
+# Web Push (RFC 8030/8291/8292): the key pair browsers subscribe with and requests are signed
+# with, and who push services may contact about them.
+VAPID_PRIVATE_KEY = secret_files.vapid_private_key()
+VAPID_PUBLIC_KEY = secret_files.vapid_public_key(VAPID_PRIVATE_KEY)
+VAPID_SUBJECT = env.get_str("DEPESCHE_VAPID_SUBJECT") or f"mailto:{PODCAST_OWNER_EMAIL}"
+PUSH_CONNECTIONS = env.get_int("DEPESCHE_PUSH_CONNECTIONS")
+# Push endpoints must be https on a public address: the worker POSTs to whatever a browser
+# registers, so a private or loopback address would let anyone make it call inside our network.
+# The test suite's push service stand-in listens on plain http on loopback.
+PUSH_ALLOW_LOCAL_ENDPOINTS = False
 # Bounces, complaints and unsubscribes reported by an email service (django-anymail) suppress
 # the reader. Without a secret the webhook URLs are not routed at all (see site/urls.py):
 # anymail itself would accept unauthenticated posts.
@@ -296,6 +306,8 @@ ADS_LIST_AFTER_TEASER = 4
 # Run by `depesche worker` in loops of their own, every N seconds: (callable path, interval).
 WORKER_LOOPS = [
     ("depesche.delivery.sending.work_once", 1.0),
+    # Web Push on its own thread: a large mail fan-out never holds up a notification.
+    ("depesche.delivery.push_sending.push_work_once", 0.5),
     ("depesche.alerts.bundles.bundles_work_once", 30.0),
     ("depesche.digest.services.digest_work_once", 30.0),
 ]
