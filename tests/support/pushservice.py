@@ -83,7 +83,9 @@ def serve(service: PushService) -> ThreadingHTTPServer:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             status, headers = service._next(self.path)
-            received = Received(self.path, dict(self.headers.items()), body, status)
+            # Header names are case-insensitive: kept in lower case.
+            headers_in = {name.lower(): value for name, value in self.headers.items()}
+            received = Received(self.path, headers_in, body, status)
             with service.lock:
                 service.received.append(received)
             if service.on_request is not None:
