@@ -1,4 +1,5 @@
-"""config/secret_files.py: SECRET_KEY and DEPESCHE_HASH_SALT generated once per data folder."""
+"""config/secret_files.py: SECRET_KEY, DEPESCHE_HASH_SALT and the VAPID key generated once per
+data folder."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from depesche.config import secret_files
+from depesche.config import secret_files, vapid
 
 
 def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
@@ -42,6 +43,7 @@ def test_a_configured_secret_is_neither_generated_nor_reported(monkeypatch, tmp_
     monkeypatch.setenv("DEPESCHE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "aus-der-umgebung")
     monkeypatch.delenv("DEPESCHE_HASH_SALT", raising=False)
+    monkeypatch.setenv("DEPESCHE_VAPID_PRIVATE_KEY", "bqbaqQe87OWmnAS3u5Nqgmxa_bJUVE8-J__s9e9ulFU")
 
     assert secret_files.secret_key() == "aus-der-umgebung"
     assert secret_files.generated_secrets() == ["DEPESCHE_HASH_SALT"]
@@ -52,7 +54,7 @@ def test_a_configured_secret_is_neither_generated_nor_reported(monkeypatch, tmp_
 # (a barrier made of pipes), and each answers with the secrets it got and the files' modes.
 RACER = """
 import os, stat, sys
-from depesche.config import secret_files
+from depesche.config import secret_files, vapid
 for line in sys.stdin:
     folder = line.strip()
     os.environ["DEPESCHE_DATA_DIR"] = folder
@@ -104,3 +106,14 @@ def test_processes_starting_at_once_end_with_the_same_secrets(tmp_path):
                 racer.stdin.close()
         for racer in racers:
             racer.wait(timeout=30)
+
+
+def test_the_generated_vapid_key_is_a_key_and_its_public_half_derived(monkeypatch, tmp_path):
+    monkeypatch.setenv("DEPESCHE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DEPESCHE_VAPID_PRIVATE_KEY", raising=False)
+    monkeypatch.delenv("DEPESCHE_VAPID_PUBLIC_KEY", raising=False)
+    private = secret_files.vapid_private_key()
+    assert private == (tmp_path / "vapid_private_key").read_text()
+    assert secret_files.vapid_private_key() == private  # kept, not made again
+    public = secret_files.vapid_public_key(private)
+    assert public == vapid.public_key(private) and len(vapid.b64url_decode(public)) == 65

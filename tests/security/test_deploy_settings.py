@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from depesche.config import vapid
+from depesche.core.checks import vapid_pair_check
 from tests.factories import publish_article
 from tests.support.env import production_env
 
@@ -34,6 +36,7 @@ def deployed_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         tmp_path,
         SECRET_KEY="k7#Qm2!vX9pL$w4Zr8@tN1^bY6&cH3*eJ5(uF0)dS-aG_oI+iP=lK;jM:nB<vC>xZ?",
         DEPESCHE_HASH_SALT="f3Wq9-Lz0bT7yPaxR2mKc8VdN5sHj4Ue1GiOo6EwYtZ",
+        DEPESCHE_VAPID_PRIVATE_KEY="bqbaqQe87OWmnAS3u5Nqgmxa_bJUVE8-J__s9e9ulFU",
         ALLOWED_HOSTS="www.example.de",
         DEBUG="false",
     )
@@ -92,10 +95,14 @@ def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    ("unset", "check_id"),
-    [("SECRET_KEY", "depesche.E001"), ("DEPESCHE_HASH_SALT", "depesche.E002")],
+    ("unset", "check_id", "maker"),
+    [
+        ("SECRET_KEY", "depesche.E001", "generate-secret"),
+        ("DEPESCHE_HASH_SALT", "depesche.E002", "generate-secret"),
+        ("DEPESCHE_VAPID_PRIVATE_KEY", "depesche.E003", "generate-vapid"),
+    ],
 )
-def test_check_deploy_refuses_a_secret_generated_per_machine(tmp_path, unset, check_id):
+def test_check_deploy_refuses_a_secret_generated_per_machine(tmp_path, unset, check_id, maker):
     env = deployed_env(tmp_path)
     del env[unset]
 
@@ -103,10 +110,10 @@ def test_check_deploy_refuses_a_secret_generated_per_machine(tmp_path, unset, ch
 
     assert done.returncode != 0
     assert f"{check_id}) {unset} is not set" in done.stderr
-    assert "depesche generate-secret" in done.stderr
-    # Only the unset one: the other comes from the environment.
-    other = ({"depesche.E001", "depesche.E002"} - {check_id}).pop()
-    assert other not in done.stderr
+    assert f"depesche {maker}" in done.stderr
+    # Only the unset one: the others come from the environment.
+    for other in {"depesche.E001", "depesche.E002", "depesche.E003"} - {check_id}:
+        assert other not in done.stderr
 
 
 def test_check_deploy_passes_with_secrets_made_by_generate_secret(tmp_path):
@@ -137,7 +144,7 @@ def test_check_deploy_passes_with_secrets_made_by_generate_secret(tmp_path):
 def test_the_demo_and_everyday_checks_keep_generated_secrets(tmp_path):
     """One machine: the demo's settings allow them, and checks without --deploy never ask."""
     env = deployed_env(tmp_path)
-    del env["SECRET_KEY"], env["DEPESCHE_HASH_SALT"]
+    del env["SECRET_KEY"], env["DEPESCHE_HASH_SALT"], env["DEPESCHE_VAPID_PRIVATE_KEY"]
 
     demo = check_deploy({**env, "DJANGO_SETTINGS_MODULE": "depesche.config.settings.demo"})
     everyday = subprocess.run(
@@ -152,6 +159,33 @@ def test_the_demo_and_everyday_checks_keep_generated_secrets(tmp_path):
     assert everyday.returncode == 0, everyday.stderr
     assert "depesche.E00" not in demo.stderr + everyday.stderr
     assert (tmp_path / "secret_key").exists() and (tmp_path / "hash_salt").exists()
+    assert (tmp_path / "vapid_private_key").exists()
+
+
+def test_generate_vapid_prints_a_pair_the_checks_accept(tmp_path):
+    env = deployed_env(tmp_path)
+    made = subprocess.run(
+        [str(DEPESCHE), "generate-vapid"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert made.returncode == 0, made.stderr
+    lines = dict(line.split("=", 1) for line in made.stdout.split())
+    assert set(lines) == {"DEPESCHE_VAPID_PUBLIC_KEY", "DEPESCHE_VAPID_PRIVATE_KEY"}
+    assert len(lines["DEPESCHE_VAPID_PUBLIC_KEY"]) == 87  # 65 bytes, base64url
+    assert lines["DEPESCHE_VAPID_PRIVATE_KEY"] != env["DEPESCHE_VAPID_PRIVATE_KEY"]
+    done = check_deploy({**env, **lines})
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_public_key_of_another_pair_is_refused(settings):
+    """Browsers would subscribe with it, and every push service would refuse our requests."""
+    settings.VAPID_PUBLIC_KEY = vapid.public_key(vapid.new_private_key())
+    [error] = vapid_pair_check(app_configs=None, databases=None)
+    assert error.id == "depesche.E005"
+    settings.VAPID_PUBLIC_KEY = vapid.public_key(settings.VAPID_PRIVATE_KEY)
+    assert vapid_pair_check(app_configs=None, databases=None) == []
+    settings.VAPID_PRIVATE_KEY = "kein-schluessel"
+    [error] = vapid_pair_check(app_configs=None, databases=None)
+    assert error.id == "depesche.E004" and "not a base64url P-256 private key" in error.msg
 
 
 def test_https_base_url_turns_on_redirect_secure_cookies_and_hsts(tmp_path):

@@ -93,12 +93,17 @@ def registered_push() -> list[PushKind]:
 
 
 def outbox_models() -> list[type[OutboxRow]]:
-    """The distinct outbox models of the registered kinds, mail and push (a model may serve
-    several kinds)."""
-    models: list[type[OutboxRow]] = []
-    for model in [kind.model for kind in _KINDS.values()] + [
-        kind.model for kind in _PUSH_KINDS.values()
-    ]:
-        if model not in models:
-            models.append(model)
-    return models
+    """The distinct outbox models of the registered kinds of mail (a model may serve several
+    kinds); each has a `subscriber`."""
+    return _distinct([kind.model for kind in _KINDS.values()])
+
+
+def all_outbox_models() -> list[type[OutboxRow]]:
+    """Those of mail and of push notifications: every row a worker may claim."""
+    return _distinct(
+        [kind.model for kind in _KINDS.values()] + [kind.model for kind in _PUSH_KINDS.values()]
+    )
+
+
+def _distinct(models: list[type[OutboxRow]]) -> list[type[OutboxRow]]:
+    return list(dict.fromkeys(models))

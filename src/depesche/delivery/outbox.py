@@ -22,7 +22,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from depesche.audience.models import Subscriber
-from depesche.delivery.kinds import MailKind, outbox_models
+from depesche.delivery.kinds import MailKind, all_outbox_models
 from depesche.delivery.models import OutboxRow
 from depesche.delivery.suppression import address_suppress
 
@@ -157,13 +157,14 @@ def claim(*, kind: MailKind, limit: int) -> list[Claimed]:
 
 
 def release_stale_claims(*, now: datetime | None = None) -> int:
-    """Rows a dead worker left in "sending" go back to the queue (every registered kind)."""
+    """Rows a dead worker left in "sending" go back to the queue (every registered kind, mail
+    and push)."""
     cutoff = (now or timezone.now()) - CLAIM_LEASE
     return sum(
         model._default_manager.filter(status=Status.SENDING, claimed_at__lt=cutoff).update(
             status=Status.PENDING, claimed_at=None
         )
-        for model in outbox_models()
+        for model in all_outbox_models()
     )
 
 
