@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 
 from depesche.digest import services
-from depesche.digest.models import ArticleViews, Digest, DigestTopic
+from depesche.digest.models import Digest, DigestTopic
+from depesche.readership.models import ArticleViews
 from depesche.digest.services import (
     DigestEmpty,
     DigestLocked,
