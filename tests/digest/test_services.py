@@ -8,7 +8,6 @@ import pytest
 
 from depesche.digest import services
 from depesche.digest.models import Digest, DigestTopic
-from depesche.readership.models import ArticleViews
 from depesche.digest.services import (
     DigestEmpty,
     DigestLocked,
@@ -17,6 +16,7 @@ from depesche.digest.services import (
     digest_build,
     digest_work_once,
 )
+from depesche.readership.models import ArticleViews
 from tests.support.digest_week import AFTER, BERLIN, END, WEEK, at
 
 

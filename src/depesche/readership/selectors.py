@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal, cast
 
 from django.db.models import Sum
 
@@ -31,7 +32,7 @@ class MostReadItem:
 
 @dataclass(frozen=True)
 class MostReadList:
-    window: str  # MostRead.Window: "24h" or "7d"
+    window: Literal["24h", "7d"]  # MostRead.Window
     computed_at: datetime | None
     items: list[MostReadItem]
 
@@ -55,7 +56,7 @@ def mostread_list(*, section_id: int | None = None) -> MostReadList:
     )
     items = [MostReadItem(rank=row.rank, article=row.article, views=row.views) for row in rows]
     return MostReadList(
-        window=rows[0].window if rows else MostRead.Window.DAY,
+        window=cast(Literal["24h", "7d"], rows[0].window if rows else MostRead.Window.DAY.value),
         computed_at=rows[0].computed_at if rows else None,
         items=items,
     )

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from depesche.core.timefmt import BERLIN
+from depesche.newsroom.models import SectionPage
 from depesche.newsroom.pagecache import pages_changed
 from depesche.newsroom.selectors import (
     article_is_public,
@@ -174,7 +175,7 @@ def mostread_refresh(*, now: datetime | None = None) -> list[str]:
     return changed
 
 
-def _urls_showing(scopes: list[str], sections: dict[int, object]) -> list[str]:
+def _urls_showing(scopes: list[str], sections: dict[int, SectionPage]) -> list[str]:
     """Home and the changed sections' pages. The page cache is one site generation, so every
     cached page (article pages, which show their section's list, too) is renewed anyway; a CDN
     keeps article pages until their max-age."""
@@ -185,5 +186,5 @@ def _urls_showing(scopes: list[str], sections: dict[int, object]) -> list[str]:
     for scope in scopes:
         section = sections.get(int(scope)) if scope else None
         if section is not None:
-            urls.append(section.get_full_url())  # type: ignore[attr-defined]
+            urls.append(section.get_full_url())
     return [url for url in urls if url]
