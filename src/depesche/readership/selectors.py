@@ -52,6 +52,7 @@ def mostread_list(*, section_id: int | None = None) -> MostReadList:
             article__in=articles_public().order_by().values("pk"),
         )
         .select_related("article")
+        .defer("article__body")  # a headline link needs no body (a StreamField, costly to load)
         .order_by("rank")
     )
     items = [MostReadItem(rank=row.rank, article=row.article, views=row.views) for row in rows]
