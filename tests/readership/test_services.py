@@ -139,3 +139,19 @@ def test_the_task_runs_the_aggregation_and_is_safe_to_run_twice(site_tree):
     assert mostread_refresh_task.call() == 2  # site-wide and Politik are new
     assert mostread_refresh_task.call() == 0
     assert MostRead.objects.count() == 2
+
+
+def test_a_shorter_list_leaves_no_stale_places(site_tree, reads):
+    politik = site_tree.sections["Politik"]
+    articles = [publish_article(politik, title=f"A{n}") for n in range(3)]
+    for n, article in enumerate(articles):
+        reads(article, 10 + n)
+    mostread_refresh(now=NOW)
+    assert [title for _, title, _, _ in listed()] == ["A2", "A1", "A0"]
+
+    articles[2].unpublish()
+    articles[1].unpublish()
+    mostread_refresh(now=NOW)
+
+    assert listed() == [(1, "A0", 10, "7d")]
+    assert MostRead.objects.count() == 2  # site-wide and Politik, one place each

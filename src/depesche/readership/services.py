@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from depesche.core.timefmt import BERLIN
@@ -142,19 +142,29 @@ def mostread_refresh(*, now: datetime | None = None) -> list[str]:
             "scope", "article_id"
         ):
             before[scope].append(article_id)
-        MostRead.objects.all().delete()
+        # Upserted on (scope, rank) rather than deleted and inserted: two runs at once (a
+        # worker restarted mid-run) overwrite each other instead of colliding on the pair.
         MostRead.objects.bulk_create(
-            MostRead(
-                scope=scope,
-                rank=rank,
-                article_id=article_id,
-                views=views,
-                window=window,
-                computed_at=now,
-            )
-            for scope, (window, ranking) in fresh.items()
-            for rank, (article_id, views) in enumerate(ranking, start=1)
+            [
+                MostRead(
+                    scope=scope,
+                    rank=rank,
+                    article_id=article_id,
+                    views=views,
+                    window=window,
+                    computed_at=now,
+                )
+                for scope, (window, ranking) in fresh.items()
+                for rank, (article_id, views) in enumerate(ranking, start=1)
+            ],
+            update_conflicts=True,
+            unique_fields=["scope", "rank"],
+            update_fields=["article", "views", "window", "computed_at"],
         )
+        stale = ~Q(scope__in=list(fresh))
+        for scope, (_, ranking) in fresh.items():
+            stale |= Q(scope=scope, rank__gt=len(ranking))
+        MostRead.objects.filter(stale).delete()
         cutoff = now - timedelta(days=settings.MOSTREAD_KEEP_DAYS)
         purged, _ = ArticleViewsHourly.objects.filter(hour__lt=cutoff).delete()
         after = {scope: [pk for pk, _ in ranking] for scope, (_, ranking) in fresh.items()}
