@@ -268,8 +268,61 @@ def test_openapi_schema_and_docs(client):
         "/api/articles/{article_id}/",
         "/api/sections/",
         "/api/tags/",
+        "/api/meistgelesen/",
     }
     assert set(schema["paths"]["/api/articles/"]) == {"get"}
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert b"cdn.jsdelivr" not in docs.content  # Swagger UI from our own static files
+
+
+# --- /api/meistgelesen/ -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def most_read(site_tree):
+    """Politik: "Oben" (40 reads) and a restricted article (90); Wirtschaft: "Zinsen" (20)."""
+    from wagtail.models import PageViewRestriction
+
+    from depesche.readership.models import ArticleViewsHourly
+    from depesche.readership.services import mostread_refresh
+
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=BERLIN)
+    politik, wirtschaft = site_tree.sections["Politik"], site_tree.sections["Wirtschaft"]
+    hidden = publish_article(politik, title="Geschützt")
+    rows = {publish_article(politik, title="Oben"): 40, hidden: 90}
+    rows[publish_article(wirtschaft, title="Zinsen")] = 20
+    for article, count in rows.items():
+        ArticleViewsHourly.objects.create(article=article, hour=now, count=count)
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    mostread_refresh(now=now)
+    return now
+
+
+def test_meistgelesen_site_wide_and_per_section(client, most_read, site_tree):
+    data = client.get("/api/meistgelesen/").json()
+    assert data["window"] == "7d"  # two articles, 60 reads: too few for a 24-hour list
+    assert data["computed_at"].startswith("2026-11-20T")
+    assert [(i["rank"], i["title"], i["views"]) for i in data["items"]] == [
+        (1, "Oben", 40),
+        (2, "Zinsen", 20),
+    ]
+    assert data["items"][0]["url"].startswith("http") and data["items"][0]["url"].endswith("/oben/")
+
+    section = client.get("/api/meistgelesen/?section=wirtschaft").json()
+    assert [i["title"] for i in section["items"]] == ["Zinsen"]
+
+
+def test_meistgelesen_drops_an_article_unpublished_after_the_aggregation(client, most_read):
+    from depesche.newsroom.models import ArticlePage
+
+    ArticlePage.objects.get(title="Oben").unpublish()
+    data = client.get("/api/meistgelesen/?section=politik").json()
+    assert data["items"] == []
+
+
+def test_meistgelesen_unknown_section_is_404_with_a_message(client, most_read):
+    response = client.get("/api/meistgelesen/?section=gibtsnicht")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "section: unbekanntes Ressort „gibtsnicht“"}
+    assert client.get("/api/meistgelesen/?section=%20").status_code == 422

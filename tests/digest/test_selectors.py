@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from depesche.digest.models import ArticleViews
 from depesche.digest.selectors import article_docs
+from depesche.readership.models import ArticleViews
 from tests.support.digest_week import END, START, at
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from depesche.digest import services
-from depesche.digest.models import ArticleViews, Digest, DigestTopic
+from depesche.digest.models import Digest, DigestTopic
 from depesche.digest.services import (
     DigestEmpty,
     DigestLocked,
@@ -16,6 +16,7 @@ from depesche.digest.services import (
     digest_build,
     digest_work_once,
 )
+from depesche.readership.models import ArticleViews
 from tests.support.digest_week import AFTER, BERLIN, END, WEEK, at
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -68,6 +68,22 @@ class TagList(Schema):
     limit: int
     offset: int
     results: list[TagOut]
+
+
+class MostReadItemOut(Schema):
+    rank: int = Field(ge=1, description="Place in the list as computed (1 = most read)")
+    id: int
+    title: str
+    url: str = Field(description="Absolute URL of the article page")
+    views: int = Field(ge=0, description="Reads in the window (cookie-less counter)")
+
+
+class MostReadOut(Schema):
+    window: Literal["24h", "7d"] = Field(
+        description="The reads counted: the last 24 hours, or 7 days when the day had too few"
+    )
+    computed_at: datetime | None = Field(description="When the list was computed")
+    items: list[MostReadItemOut]
 
 
 class ErrorOut(Schema):

@@ -6,7 +6,8 @@ api = NinjaAPI(
     title="Depesche API",
     version="1",
     description=(
-        "Read-only JSON API of the published articles, sections (Ressorts) and tags. "
+        "Read-only JSON API of the published articles, sections (Ressorts), tags and the "
+        "most-read list (Meistgelesen). "
         "Responses carry ETag and Last-Modified; send If-None-Match or If-Modified-Since to "
         "get 304 Not Modified."
     ),

@@ -1,4 +1,5 @@
-"""The read-only JSON API (django-ninja): articles, sections, tags. Only GET; others are 405."""
+"""The read-only JSON API (django-ninja): articles, sections, tags, Meistgelesen. Only GET; others
+are 405."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from depesche.api.schemas import (
     ArticleDetailOut,
     ArticleList,
     ErrorOut,
+    MostReadItemOut,
+    MostReadOut,
     SectionList,
     SectionOut,
     TagList,
@@ -23,6 +26,7 @@ from depesche.api.schemas import (
 )
 from depesche.api.serializers import absolute_url, article_detail_out, article_out
 from depesche.newsroom.models import SectionPage
+from depesche.readership.selectors import mostread_list
 
 router = Router()
 
@@ -148,3 +152,40 @@ def tags(
     )
     newest = selectors.newest_change(selectors.articles_filtered())
     return conditional_json(request, payload, last_modified=newest)
+
+
+@router.get(
+    "/meistgelesen/",
+    response={200: MostReadOut, 404: ErrorOut, **ERRORS},
+    summary="Meistgelesen / most read",
+    description=(
+        "The most-read live articles of the last 24 hours (7 days when the day had too few "
+        "reads), site-wide or of one section; recomputed every few minutes."
+    ),
+)
+def meistgelesen(
+    request: HttpRequest,
+    section: str | None = Query(None, pattern=SLUG, max_length=255, description="Section slug"),
+) -> HttpResponse:
+    section_id = None
+    if section is not None:
+        section_page = selectors.section_by_slug(slug=section)
+        if section_page is None:
+            raise HttpError(404, f"section: unbekanntes Ressort „{section}“")
+        section_id = section_page.pk
+    found = mostread_list(section_id=section_id)
+    payload = MostReadOut(
+        window=found.window,
+        computed_at=found.computed_at,
+        items=[
+            MostReadItemOut(
+                rank=item.rank,
+                id=item.article.pk,
+                title=item.article.title,
+                url=absolute_url(item.article),
+                views=item.views,
+            )
+            for item in found.items
+        ],
+    )
+    return conditional_json(request, payload, last_modified=found.computed_at)

@@ -315,6 +315,23 @@ VARIABLES: list[Var] = [
         "while downloading.",
     ),
     Var(
+        "DEPESCHE_MOSTREAD_INTERVAL",
+        "600",
+        'Seconds between the worker\'s recomputations of the "Meistgelesen" lists.',
+    ),
+    Var(
+        "DEPESCHE_MOSTREAD_MIN_VIEWS",
+        "20",
+        'Reads a "Meistgelesen" list needs in the last 24 hours (with 5 articles); fewer: '
+        "the last 7 days count instead.",
+    ),
+    Var(
+        "DEPESCHE_MOSTREAD_KEEP_DAYS",
+        "8",
+        "Days the hourly read counts are kept (at least 8: the 7-day fallback needs them); the "
+        "daily counts of the Wochenrückblick stay.",
+    ),
+    Var(
         "DEPESCHE_ADS_BODY_AFTER_PARAGRAPH",
         "3",
         "The ad inside an article follows this paragraph; after the body when it has fewer.",

@@ -1,5 +1,5 @@
-"""The weekly Wochenrückblick (Digest with its ranked topics), its outbox (DigestMail) and the
-cookie-less view counter."""
+"""The weekly Wochenrückblick (Digest with its ranked topics) and its outbox (DigestMail). The
+view counter it ranks with lives in readership."""
 
 from __future__ import annotations
 
@@ -14,25 +14,6 @@ from wagtail.models import Orderable
 from depesche.audience.models import Subscriber
 from depesche.delivery.models import OutboxRow
 from depesche.newsroom.models import ArticlePage
-
-
-class ArticleViews(models.Model):
-    """Reads of one article on one Berlin calendar day. Nothing else: no IP address, no cookie,
-    no user agent, no identifier of any kind (see README, "View counter")."""
-
-    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("Artikelaufrufe")
-        verbose_name_plural = _("Artikelaufrufe")
-        constraints = [
-            models.UniqueConstraint(fields=["article", "day"], name="digest_views_article_day")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.article_id} {self.day}: {self.count}"
 
 
 class Digest(ClusterableModel):

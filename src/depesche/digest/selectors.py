@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from depesche.core.timefmt import BERLIN
 from depesche.digest.grouping import ArticleDoc
-from depesche.digest.models import ArticleViews, Digest, DigestTopic
+from depesche.digest.models import Digest, DigestTopic
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.selectors import article_ids_public, articles_public, public_q
+from depesche.readership.selectors import views_by_day_range
 
 
 def articles_published(*, start: datetime, end: datetime) -> QuerySet[ArticlePage]:
@@ -26,12 +27,7 @@ def views_by_article(*, article_ids: list[int], start: datetime, end: datetime) 
     """Reads per article on the Berlin days the period touches; one GROUP BY."""
     first = start.astimezone(BERLIN).date()
     last = (end - timedelta(microseconds=1)).astimezone(BERLIN).date()
-    rows = (
-        ArticleViews.objects.filter(article_id__in=article_ids, day__gte=first, day__lte=last)
-        .values("article_id")
-        .annotate(total=Sum("count"))
-    )
-    return {row["article_id"]: row["total"] for row in rows}
+    return views_by_day_range(article_ids=article_ids, first=first, last=last)
 
 
 def article_docs(*, start: datetime, end: datetime) -> list[ArticleDoc]:

@@ -1,4 +1,4 @@
-"""Writes of the Wochenrückblick: counting reads, building, approving, the weekly schedule."""
+"""Writes of the Wochenrückblick: building, approving, the weekly schedule."""
 
 from __future__ import annotations
 
@@ -9,23 +9,18 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from depesche.core.timefmt import BERLIN, format_datetime
+from depesche.core.timefmt import format_datetime
 from depesche.digest import grouping, selectors, summaries
 from depesche.digest.audit import digest_approved_log
-from depesche.digest.models import ArticleViews, Digest, DigestTopic
+from depesche.digest.models import Digest, DigestTopic
 from depesche.digest.tasks import digest_publish_task
 from depesche.digest.weeks import latest_week, period_of
-from depesche.newsroom.selectors import article_is_public
 
 logger = logging.getLogger(__name__)
-
-
-class ArticleNotFound(LookupError):
-    """No live article with this id."""
 
 
 class DigestLocked(Exception):
@@ -38,36 +33,6 @@ class DigestEmpty(Exception):
 
 class WeekNotOver(Exception):
     """The requested week's period has not ended yet."""
-
-
-# --- the view counter ---------------------------------------------------------------------------
-
-
-def _column(name: str) -> str:
-    field = ArticleViews._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return str(connection.ops.quote_name(field.column or name))
-
-
-def article_view_record(*, article_id: int, now: datetime | None = None) -> None:
-    """Count one read of a public article on today's Berlin date; ArticleNotFound otherwise.
-
-    One statement, `INSERT … ON CONFLICT (article, day) DO UPDATE SET count = count + 1`
-    (PostgreSQL and SQLite ≥ 3.24): concurrent reads never lose a count or collide on the
-    unique pair, and no row is read into Python.
-    """
-    if not article_is_public(article_id=article_id):
-        raise ArticleNotFound(article_id)
-    day = timezone.localtime(now or timezone.now(), BERLIN).date()
-    quote = connection.ops.quote_name
-    table = quote(ArticleViews._meta.db_table)
-    article, day_column, count = (_column(name) for name in ("article", "day", "count"))
-    sql = (
-        f"INSERT INTO {table} ({article}, {day_column}, {count}) VALUES (%s, %s, 1) "
-        f"ON CONFLICT ({article}, {day_column}) DO UPDATE SET {count} = {table}.{count} + 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [article_id, connection.ops.adapt_datefield_value(day)])
 
 
 # --- building -----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from depesche.core.security import (
     rate_limited_document_password,
     rate_limited_page_password,
 )
-from depesche.digest import views as digest_views
 from depesche.newsroom import views as newsroom_views
+from depesche.readership import views as readership_views
 
 urlpatterns = [
     # Wagtail's login with failed attempts limited per IP and username (core/security.py).
@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
-    path("zaehler/<int:article_id>.gif", digest_views.view_counter, name="view-counter"),
+    path("zaehler/<int:article_id>.gif", readership_views.view_counter, name="view-counter"),
     path("", include("depesche.audience.urls")),
     path("", include("depesche.podcast.urls")),
     path("", include("depesche.distribution.urls")),

@@ -37,6 +37,7 @@ PAGE_SIZE = env.get_int("DEPESCHE_PAGE_SIZE")
 INSTALLED_APPS = [
     "depesche.core",
     "depesche.newsroom",
+    "depesche.readership",
     "depesche.audience",
     "depesche.delivery",
     "depesche.alerts",
@@ -317,8 +318,17 @@ WORKER_LOOPS = [
 WIRE_PUSH_MAX_BYTES = env.get_int("DEPESCHE_WIRE_PUSH_MAX_BYTES")
 WIRE_POLL_INTERVAL = env.get_int("DEPESCHE_WIRE_POLL_INTERVAL")
 
+# "Meistgelesen" (readership): the lists are recomputed every MOSTREAD_INTERVAL seconds from
+# the hourly counts; a 24-hour list with fewer than MOSTREAD_SIZE articles or MOSTREAD_MIN_VIEWS
+# reads falls back to 7 days; hourly counts older than MOSTREAD_KEEP_DAYS days are purged.
+MOSTREAD_SIZE = 5
+MOSTREAD_INTERVAL = env.get_int("DEPESCHE_MOSTREAD_INTERVAL")
+MOSTREAD_MIN_VIEWS = env.get_int("DEPESCHE_MOSTREAD_MIN_VIEWS")
+MOSTREAD_KEEP_DAYS = max(8, env.get_int("DEPESCHE_MOSTREAD_KEEP_DAYS"))
+
 PERIODIC_TASKS = [
     ("depesche.audience.tasks.optins_purge_task", 3600),
+    ("depesche.readership.tasks.mostread_refresh_task", MOSTREAD_INTERVAL),
     ("depesche.wire.tasks.wire_poll_task", WIRE_POLL_INTERVAL),
 ]
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from depesche.core.pixel import pixel_response
-from depesche.digest.services import ArticleNotFound, article_view_record
+from depesche.readership.services import ArticleNotFound, article_view_record
 
 
 @require_safe

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from depesche.core.pixel import PIXEL
 from depesche.core.timefmt import BERLIN
-from depesche.digest.models import ArticleViews
-from depesche.digest.services import ArticleNotFound, article_view_record
+from depesche.readership.models import ArticleViews
+from depesche.readership.services import ArticleNotFound, article_view_record
 from tests.factories import publish_article, save_draft_article
 
 
