@@ -33,7 +33,14 @@ class ArticleOut(Schema):
 
 class ArticleDetailOut(ArticleOut):
     body_text: str = Field(description="The body as plain text, one block per line")
-    body_html: str = Field(description="The body as sanitised HTML (p, h2, h3, lists, links)")
+    body_html: str = Field(
+        description=(
+            "The body as the article page renders it, sanitised: paragraphs, subheadings, "
+            "quotes, lists, links, pictures (figure, img with absolute src and alt, caption "
+            "and credit) and embeds (the provider's iframe and a link to the source; no "
+            "scripts)"
+        )
+    )
 
 
 class ArticleList(Schema):
