@@ -78,7 +78,7 @@ def test_embed_blocks_carry_the_pages_oembed_html_or_its_fallback_link(client, s
     for attribute in (
         'src="https://www.youtube-nocookie.com/embed/abc123"',
         'width="200"',
-        'allowfullscreen',
+        "allowfullscreen",
         'title="Hafenrundfahrt"',
     ):
         assert attribute in iframe.group(0)

@@ -188,9 +188,7 @@ def test_sitemap_stays_one_file_up_to_the_limit(client, archive, settings):
     assert index_entries(client)
 
 
-def test_sitemap_index_files_cover_the_same_urls_each_within_the_limit(
-    client, archive, settings
-):
+def test_sitemap_index_files_cover_the_same_urls_each_within_the_limit(client, archive, settings):
     everything = lastmods(xml_of(client, "/sitemap.xml"))
     settings.SITEMAP_MAX_URLS = 3
 

@@ -77,6 +77,22 @@ class TagList(Schema):
     results: list[TagOut]
 
 
+class EndpointOut(Schema):
+    method: str = Field(description="HTTP method, e.g. GET")
+    path: str = Field(description="Path, with parameters in braces: /api/articles/{article_id}/")
+    summary: str
+    description: str
+
+
+class ApiIndexOut(Schema):
+    name: str
+    version: str
+    description: str
+    endpoints: list[EndpointOut]
+    openapi_url: str = Field(description="The OpenAPI document (JSON)")
+    docs_url: str = Field(description="Interactive documentation")
+
+
 class ErrorOut(Schema):
     detail: str
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import nh3
 from urllib.parse import urlsplit
 
+import nh3
 from django.conf import settings
 from wagtail.models import Page
 

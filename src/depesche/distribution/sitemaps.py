@@ -39,14 +39,15 @@ class BaseUrlSitemap(Sitemap):  # type: ignore[type-arg]
         self.protocol = base.scheme or "https"
         self._domain = base.netloc + base.path
 
-    @property  # type: ignore[override]
-    def limit(self) -> int:
+    @property
+    def limit(self) -> int:  # type: ignore[override]
         return int(settings.SITEMAP_MAX_URLS)
 
     @cached_property
     def paginator(self) -> Paginator:  # type: ignore[override,type-arg]
         # Django makes a new paginator (and counts again) on every access; one per request.
-        return Paginator(self._items(), self.limit)
+        # items() is all there is: no i18n alternates.
+        return Paginator(self.items(), self.limit)  # type: ignore[arg-type]
 
     def get_domain(self, site: Any = None) -> str:
         return self._domain
@@ -130,8 +131,8 @@ class NewsSitemap(BaseUrlSitemap):
     """The Google News sitemap: articles of the last 48 hours, newest first, at most
     selectors.NEWS_MAX_URLS (one file: Google's limit is below the protocol's)."""
 
-    @property  # type: ignore[override]
-    def limit(self) -> int:
+    @property
+    def limit(self) -> int:  # type: ignore[override]
         return selectors.NEWS_MAX_URLS
 
     def items(self) -> Any:

@@ -72,7 +72,7 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
 
 @require_GET
 def news_sitemap(request: HttpRequest) -> HttpResponse:
-    sitemaps: dict[str, Sitemap[Any]] = {"news": NewsSitemap(request)}
+    sitemaps: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {"news": NewsSitemap(request)}
     response = sitemap_views.sitemap(
         request, sitemaps, template_name="distribution/sitemap_news.xml"
     )
