@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
 from depesche.distribution import selectors
 from depesche.newsroom.models import ArticlePage
-from tests.factories import publish_article, save_draft_article
+from tests.factories import TagFactory, publish_article, save_draft_article
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -55,6 +56,23 @@ def test_sitemap_lists_live_pages_articles_and_tags(client, site_tree):
     assert BASE + "/panorama/" not in entries
     assert all(loc.startswith(BASE + "/") for loc in entries)
     assert len(entries) == len(set(entries))
+
+
+def test_sitemap_sends_last_modified_and_x_robots_tag(client, site_tree):
+    article = publish_article(site_tree.sections["Politik"], title="Neu")
+    updated = datetime(2099, 1, 2, 3, 4, 5, tzinfo=UTC)  # newer than every page
+    ArticlePage.objects.filter(pk=article.pk).update(updated_at=updated)
+    response = client.get("/sitemap.xml")
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert parsedate_to_datetime(response["Last-Modified"]) == updated
+
+
+def test_sitemap_escapes_and_quotes_locations(client, site_tree):
+    TagFactory(name="Zoll & Hafen", slug="zoll&häfen")
+    publish_article(site_tree.sections["Politik"], title="Zoll", tags=["Zoll & Hafen"])
+    assert reverse("tag", args=["zoll&häfen"]) == "/thema/zoll&h%C3%A4fen/"
+    body = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/thema/zoll&amp;h%C3%A4fen/</loc>" in body
 
 
 def test_sitemap_uses_base_url_not_the_request_host(client, site_tree, settings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import F, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
@@ -74,6 +74,12 @@ def sitemap_tag_rows() -> QuerySet[Tag, dict[str, Any]]:
     """Tags with at least one public article, as rows of `slug` and `lastmod` (the first
     publication of the tag's newest public article), by slug."""
     return newsroom.tags_public_with_newest().order_by("slug").values("slug", lastmod=F("newest"))
+
+
+def sitemap_totals(rows: QuerySet[Any, Any], *, field: str) -> tuple[int, Any]:
+    """How many `rows`, and their newest `field`: one aggregate query."""
+    found = rows.order_by().aggregate(count=Count("pk"), newest=Max(field))
+    return found["count"], found["newest"]
 
 
 def sitemap_newest(rows: QuerySet[Any, Any], *, field: str, offset: int, limit: int) -> Any:
