@@ -270,6 +270,8 @@ def test_sitemap_index_sends_last_modified(client, archive, settings):
         "/sitemap-articles.xml?p=3",
         "/sitemap-articles.xml?p=0",
         "/sitemap-articles.xml?p=zwei",
+        "/sitemap-articles.xml?p=²",
+        "/sitemap-articles.xml?p=" + "9" * 5000,
     ],
 )
 def test_unknown_sitemap_files_are_404(client, archive, settings, url):

@@ -41,8 +41,10 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     site = sitemaps_for(request).get(section)
     if site is None:
         raise Http404("No sitemap section")
-    raw = request.GET.get("p", "1")
-    page = int(raw) if raw.isdigit() else 0
+    try:
+        page = int(request.GET.get("p", "1"))
+    except ValueError:  # not a number, or one of thousands of digits
+        page = 0
     count, _newest = site.totals()
     if not 1 <= page <= site.pages(count):
         raise Http404("No such sitemap page")
