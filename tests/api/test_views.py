@@ -264,6 +264,7 @@ def test_openapi_schema_and_docs(client):
     schema = client.get("/api/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
+        "/api/",
         "/api/articles/",
         "/api/articles/{article_id}/",
         "/api/sections/",

@@ -61,6 +61,7 @@ def public_pages(site_tree) -> dict[str, str]:
         "podcast feed": "/podcast/feed.xml",
         "sitemap": "/sitemap.xml",
         "robots": "/robots.txt",
+        "api index": "/api/",
         "api articles": "/api/articles/",
         "api docs": "/api/docs",
         "404": "/gibt-es-nicht/",

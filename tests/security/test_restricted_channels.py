@@ -11,6 +11,7 @@ nothing)."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -207,6 +208,15 @@ def sitemaps(w: World) -> str:
     return _get("/sitemap.xml") + _get("/sitemap-news.xml")
 
 
+def sitemap_index(w: World) -> str:
+    """Every file of the sitemap index a crawler walks once there are more URLs than fit one."""
+    with override_settings(SITEMAP_MAX_URLS=2):
+        index = _get("/sitemap.xml")
+        files = re.findall(r"<loc>http://testserver(/sitemap-[^<]+)</loc>", index)
+        assert len(files) > 3, "the index must list its files, or this channel checks nothing"
+        return index + "".join(_get(url) for url in files)
+
+
 def alerts(w: World) -> str:
     send_due()
     return "".join(m.subject + m.body() + m.body("html") for m in w.mails.all())
@@ -262,6 +272,7 @@ CHANNELS = [
     (search, HEADLINE),
     (feeds, HEADLINE),
     (sitemaps, SLUG),
+    (sitemap_index, SLUG),
     (alerts, HEADLINE),
     (bundles, HEADLINE),
     (digest, HEADLINE),

@@ -33,7 +33,14 @@ class ArticleOut(Schema):
 
 class ArticleDetailOut(ArticleOut):
     body_text: str = Field(description="The body as plain text, one block per line")
-    body_html: str = Field(description="The body as sanitised HTML (p, h2, h3, lists, links)")
+    body_html: str = Field(
+        description=(
+            "The body as the article page renders it, sanitised: paragraphs, subheadings, "
+            "quotes, lists, links, pictures (figure, img with absolute src and alt, caption "
+            "and credit) and embeds (the provider's iframe and a link to the source; no "
+            "scripts)"
+        )
+    )
 
 
 class ArticleList(Schema):
@@ -84,6 +91,22 @@ class MostReadOut(Schema):
     )
     computed_at: datetime | None = Field(description="When the list was computed")
     items: list[MostReadItemOut]
+
+
+class EndpointOut(Schema):
+    method: str = Field(description="HTTP method, e.g. GET")
+    path: str = Field(description="Path, with parameters in braces: /api/articles/{article_id}/")
+    summary: str
+    description: str
+
+
+class ApiIndexOut(Schema):
+    name: str
+    version: str
+    description: str
+    endpoints: list[EndpointOut]
+    openapi_url: str = Field(description="The OpenAPI document (JSON)")
+    docs_url: str = Field(description="Interactive documentation")
 
 
 class ErrorOut(Schema):

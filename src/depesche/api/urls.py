@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from depesche.api.index import add_index
 from depesche.api.views import router
 
 api = NinjaAPI(
@@ -13,5 +14,6 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
+add_index(api)
 api.add_router("/", router)
 api_urls = api.urls

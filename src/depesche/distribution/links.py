@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 from django.templatetags.static import static
-from wagtail.models import Page
+from django.urls import reverse
+from wagtail.models import Page, Site
 
 # Paths crawlers have no business in: the admin, readers' own settings and tokens, the mail
 # catcher, counters, webhooks and internal search results (endless, thin pages). robots.txt
@@ -46,6 +47,23 @@ def page_url(page: Page, request: HttpRequest | None = None) -> str:
     on it, so many pages cost no extra queries."""
     _site_id, _root_url, path = page.get_url_parts(request) or (None, None, None)
     return absolute(path or "/")
+
+
+class PagePaths:
+    """A page's public path from its `url_path` alone, as Wagtail's routing makes it
+    (`Page.get_url_parts`): for lists of rows too long to hold as page objects (a sitemap of
+    50,000 articles). Read the site roots once per list."""
+
+    def __init__(self) -> None:
+        # Most specific root first, as Wagtail orders them; the first that contains the page wins.
+        self._roots = [root.root_path for root in Site.get_site_root_paths()]
+        self._serve = reverse("wagtail_serve", args=("",))
+
+    def path(self, url_path: str) -> str:
+        for root in self._roots:
+            if url_path.startswith(root):
+                return self._serve + url_path[len(root) :]
+        return "/"  # outside every site: as page_url() answers for a page without a URL
 
 
 def static_url(name: str) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Page
@@ -56,13 +57,35 @@ def sitemap_pages() -> QuerySet[Page]:
     return newsroom.pages_public().filter(depth__gt=1).not_type(ArticlePage).order_by("path")
 
 
-def sitemap_articles() -> QuerySet[ArticlePage]:
-    return newsroom.articles_public()
+def sitemap_article_rows() -> QuerySet[ArticlePage, dict[str, Any]]:
+    """Public articles as rows of `url_path` and `lastmod` (the reader-visible update, else the
+    publication), in id order: plain rows, not pages, so a sitemap file of 50,000 costs no
+    page objects; and in id order so new articles join the last file of a sitemap index and
+    the earlier files (and their lastmod) stay as they were."""
+    return (
+        newsroom.articles_public()
+        .order_by("pk")
+        .annotate(lastmod=Coalesce("updated_at", "first_published_at"))
+        .values("url_path", "lastmod")
+    )
 
 
-def sitemap_tags() -> QuerySet[Tag]:
-    """Tags with at least one public article: the tag pages worth crawling."""
-    return newsroom.tags_public().order_by("slug")
+def sitemap_tag_rows() -> QuerySet[Tag, dict[str, Any]]:
+    """Tags with at least one public article, as rows of `slug` and `lastmod` (the first
+    publication of the tag's newest public article), by slug."""
+    return newsroom.tags_public_with_newest().order_by("slug").values("slug", lastmod=F("newest"))
+
+
+def sitemap_totals(rows: QuerySet[Any, Any], *, field: str) -> tuple[int, Any]:
+    """How many `rows`, and their newest `field`: one aggregate query."""
+    found = rows.order_by().aggregate(count=Count("pk"), newest=Max(field))
+    return found["count"], found["newest"]
+
+
+def sitemap_newest(rows: QuerySet[Any, Any], *, field: str, offset: int, limit: int) -> Any:
+    """The newest `field` among rows offset … offset+limit of `rows` (one sitemap file of an
+    index): one aggregate over the slice, in the database."""
+    return rows[offset : offset + limit].aggregate(newest=Max(field))["newest"]
 
 
 def news_articles(*, now: datetime | None = None) -> list[ArticlePage]:

@@ -13,5 +13,7 @@ urlpatterns = [
     path("feeds/thema/<str:slug>/atom.xml", feeds.TagAtomFeed(), name="tag-atom"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("sitemap-news.xml", views.news_sitemap, name="sitemap-news"),
+    # The files of the sitemap index (only past SITEMAP_MAX_URLS), e.g. sitemap-articles.xml?p=2.
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

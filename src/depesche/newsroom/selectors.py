@@ -141,6 +141,18 @@ def tags_public() -> QuerySet[Tag]:
     return Tag.objects.filter(pk__in=_public_taggings().values("tag_id"))
 
 
+def tags_public_with_newest() -> QuerySet[Tag]:
+    """tags_public(), each with `newest`: the first publication of its newest public article
+    (one index lookup per tag in newsroom_tag_newest), e.g. a tag page's lastmod."""
+    newest = (
+        _public_taggings()
+        .filter(tag=OuterRef("pk"))
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
+    return tags_public().annotate(newest=Subquery(newest, output_field=DateTimeField()))
+
+
 def tag_public(*, slug: str) -> Tag | None:
     """The tag if a reader may see it. One query: the tag by its slug, then whether one of its
     taggings (index newsroom_tag_newest) is of a public article; the cost does not grow with

@@ -137,6 +137,10 @@ CACHES = {"default": env.cache_settings(env.get_str("CACHE_URL"))}
 # Public pages in that cache, invalidated on publish (newsroom/pagecache.py); an optional
 # CDN/reverse proxy gets HTTP PURGEs for the changed pages.
 PAGE_CACHE_SECONDS = env.get_int("DEPESCHE_PAGE_CACHE_SECONDS")
+# URLs per sitemap file: the sitemaps protocol's limit. Above it, /sitemap.xml becomes a sitemap
+# index of files with at most this many URLs each (distribution/sitemaps.py). Not an operator
+# choice, so no environment variable; tests lower it.
+SITEMAP_MAX_URLS = 50_000
 if _frontend_cache_url := env.get_str("DEPESCHE_FRONTEND_CACHE_URL").strip():
     WAGTAILFRONTENDCACHE = {
         "proxy": {
