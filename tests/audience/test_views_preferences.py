@@ -334,6 +334,30 @@ def test_weekly_off_and_on_again(reader_browser, reader):
     assert TagFollow.objects.filter(subscriber=reader).count() == 2
 
 
+def test_eilmeldungen_by_email_on_and_off(reader_browser, reader):
+    page = reader_browser.get("/abo/")
+    button = main_of(page).find("button", attrs={"value": "breaking_on"})
+    assert button.get_text() == "Eilmeldungen per E-Mail erhalten"
+    shown = " ".join(button.find_parent("form").get_text().split())
+    assert NewsletterSettings.load().consent_text in shown
+
+    act(reader_browser, action="breaking_on")
+
+    breaking = reader.subscriptions.get(purpose="eilmeldungen")
+    assert breaking.active
+    assert ledger(EMAIL)[-1] == ("consent", "eilmeldungen", "praeferenzen")
+    page = reader_browser.get("/abo/")
+    assert shown_messages(page) == ["Eilmeldungen-Einstellung gespeichert."]
+    assert "Sie erhalten eine E-Mail zu jeder Eilmeldung." in main_of(page).get_text()
+
+    act(reader_browser, action="breaking_off")
+
+    breaking.refresh_from_db()
+    assert not breaking.active and breaking.ended_at is not None
+    assert ledger(EMAIL)[-1] == ("withdrawal", "eilmeldungen", "praeferenzen")
+    assert reader.subscriptions.get(purpose="wochenrueckblick").active  # untouched
+
+
 def test_unsubscribe_from_everything(reader_browser, reader):
     response = act(reader_browser, action="unsubscribe_all")
 

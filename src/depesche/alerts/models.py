@@ -24,6 +24,9 @@ class ArticleAlert(models.Model):
     )
     started_at = models.DateTimeField(default=timezone.now)
     recipients = models.PositiveIntegerField(default=0)
+    # An Eilmeldung when its fan-out began: it also goes to every reader who asked for the
+    # Eilmeldungen by email (read once, so a later change of the box sends nothing twice).
+    breaking = models.BooleanField(default=False)
     # The fan-out runs in slices of subscriber ids, each committed at once, so workers start
     # sending within a second even for a million followers. `covered_to` is the last id done;
     # a fan-out whose worker died is resumed from there (see services.fanouts_resume).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from depesche.audience.links import topics_list_id
+from depesche.audience.links import BREAKING_LIST, topics_list_id
 from depesche.delivery.rendering import Prepared, Recipient, signed_message_id
 from depesche.newsroom.models import ArticlePage
 from depesche.newsroom.selectors import article_public
@@ -32,6 +32,10 @@ class PreparedAlert(Prepared):
         return message_id(article_id=self.article_id, subscriber_id=recipient.subscriber_id)
 
     def list_id(self, recipient: Recipient) -> str:
+        # No followed tag: the reader gets this Eilmeldung for the Eilmeldungen list, and its
+        # one-click link ends exactly that list.
+        if not recipient.matched_slugs:
+            return BREAKING_LIST
         return topics_list_id(recipient.matched_slugs.split(","))
 
 

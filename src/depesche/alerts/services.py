@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from depesche.alerts.models import ArticleAlert, Delivery
-from depesche.audience.models import Subscriber, TagFollow
+from depesche.audience.models import Subscriber, Subscription, TagFollow
 from depesche.newsroom.models import ArticlePageTag
 from depesche.newsroom.selectors import article_is_public, article_public
 
@@ -62,6 +63,31 @@ def _fanout_sql() -> str:
     """
 
 
+# What an Eilmeldung's mail names as the reader's topic (their list: the Eilmeldungen).
+BREAKING_TOPIC = "Eilmeldungen"
+
+
+def _breaking_sql() -> str:
+    """One INSERT … SELECT: an instant row per active reader (in the slice) who asked for the
+    Eilmeldungen by email; a reader the tag fan-out already wrote keeps that row."""
+    subscription = Subscription._meta.db_table
+    subscriber = Subscriber._meta.db_table
+    instant = TagFollow.Frequency.INSTANT.value
+    return f"""
+        INSERT INTO {Delivery._meta.db_table}
+            (subscriber_id, article_id, kind, matched_tags, matched_slugs, status, attempts,
+             next_attempt_at, created_at, last_error)
+        SELECT l.subscriber_id, %(article)s, '{instant}', '{BREAKING_TOPIC}', '',
+               %(pending)s, 0, %(now)s, %(now)s, ''
+        FROM {subscription} l
+        JOIN {subscriber} s ON s.id = l.subscriber_id
+        WHERE l.purpose = %(breaking)s AND l.active = %(true)s
+          AND s.status = %(active)s
+          AND l.subscriber_id > %(low)s AND l.subscriber_id <= %(high)s
+        ON CONFLICT (subscriber_id, article_id) DO NOTHING
+    """
+
+
 # Subscriber ids per fan-out statement: the first slice is small, so it commits (and the
 # workers start sending) within a fraction of a second; each next one doubles, up to
 # FANOUT_SLICE, so a million followers take few statements.
@@ -91,7 +117,12 @@ def deliveries_enqueue_for_article(*, article_id: int) -> int:
         start = (ids["first"] or 1) - 1
         alert, created = ArticleAlert.objects.get_or_create(
             article_id=article_id,
-            defaults={"first_id": start, "covered_to": start, "last_id": ids["last"] or 0},
+            defaults={
+                "first_id": start,
+                "covered_to": start,
+                "last_id": ids["last"] or 0,
+                "breaking": article.breaking,
+            },
         )
         if created:
             published = article.first_published_at
@@ -132,20 +163,22 @@ def _fanout_slice(article_id: int) -> int | None:
         done = alert.covered_to - alert.first_id
         size = min(FANOUT_SLICE, max(FANOUT_FIRST_SLICE, 2 * done))
         low, high = alert.covered_to, alert.covered_to + size
+        params: dict[str, Any] = {
+            "article": article_id,
+            "pending": Delivery.Status.PENDING.value,
+            "now": timezone.now(),
+            "true": True,
+            "active": Subscriber.Status.ACTIVE.value,
+            "low": low,
+            "high": high,
+        }
         with connection.cursor() as cursor:
-            cursor.execute(
-                _fanout_sql(),
-                {
-                    "article": article_id,
-                    "pending": Delivery.Status.PENDING.value,
-                    "now": timezone.now(),
-                    "true": True,
-                    "active": Subscriber.Status.ACTIVE.value,
-                    "low": low,
-                    "high": high,
-                },
-            )
+            cursor.execute(_fanout_sql(), params)
             written = max(cursor.rowcount, 0)
+            if alert.breaking:
+                breaking = Subscription.Purpose.BREAKING.value
+                cursor.execute(_breaking_sql(), {**params, "breaking": breaking})
+                written += max(cursor.rowcount, 0)
         now = timezone.now()
         ArticleAlert.objects.filter(pk=alert.pk).update(
             covered_to=high,

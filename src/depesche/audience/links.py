@@ -74,6 +74,7 @@ def reader_from_token(*, token: str, purpose: str = PREFS) -> Subscriber:
 # --- list ids -------------------------------------------------------------------------------
 
 WEEKLY_LIST = Subscription.Purpose.WEEKLY.value  # the Wochenrückblick
+BREAKING_LIST = Subscription.Purpose.BREAKING.value  # the Eilmeldungen
 ALL_LISTS = "alle"  # everything the reader gets
 _TOPICS = "thema:"
 
@@ -89,12 +90,13 @@ class ListRef:
     """A list id read back: the Wochenrückblick, some topics, or everything."""
 
     weekly: bool = False
+    breaking: bool = False
     topics: bool = False
     slugs: tuple[str, ...] = ()
 
     @property
     def everything(self) -> bool:
-        return not (self.weekly or self.topics)
+        return not (self.weekly or self.breaking or self.topics)
 
 
 def list_parse(list_id: str) -> ListRef:
@@ -102,6 +104,8 @@ def list_parse(list_id: str) -> ListRef:
     who asked to unsubscribe)."""
     if list_id == WEEKLY_LIST:
         return ListRef(weekly=True)
+    if list_id == BREAKING_LIST:
+        return ListRef(breaking=True)
     if list_id.startswith(_TOPICS):
         slugs = tuple(slug for slug in list_id.removeprefix(_TOPICS).split(",") if slug)
         return ListRef(topics=True, slugs=slugs)

@@ -98,10 +98,12 @@ def status_stronger(new: str, old: str) -> bool:
 
 
 class Subscription(models.Model):
-    """A subscription to a list, for now the weekly Wochenrückblick."""
+    """A subscription to a list: the weekly Wochenrückblick, or the Eilmeldungen (an email for
+    each article editors mark as one)."""
 
     class Purpose(models.TextChoices):
         WEEKLY = "wochenrueckblick", _("Wochenrückblick")
+        BREAKING = "eilmeldungen", _("Eilmeldungen")
 
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="subscriptions"

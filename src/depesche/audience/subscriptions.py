@@ -8,7 +8,13 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from depesche.audience.ledger import Visit, ledger_write, purpose_for
-from depesche.audience.links import ALL_LISTS, WEEKLY_LIST, list_parse, topics_list_id
+from depesche.audience.links import (
+    ALL_LISTS,
+    BREAKING_LIST,
+    WEEKLY_LIST,
+    list_parse,
+    topics_list_id,
+)
 from depesche.audience.models import (
     REACHABLE,
     ConsentRecord,
@@ -77,7 +83,6 @@ def follow_end(*, subscriber: Subscriber, tag: Tag, visit: Visit) -> bool:
     return bool(deleted)
 
 
-@transaction.atomic
 def weekly_set(
     *,
     subscriber: Subscriber,
@@ -87,8 +92,49 @@ def weekly_set(
     privacy_text: TextVersion | None = None,
 ) -> None:
     """Switch the Wochenrückblick on (confirmed readers only: raises NotConfirmed) or off."""
+    list_set(
+        subscriber=subscriber,
+        purpose=WEEKLY_LIST,
+        on=on,
+        visit=visit,
+        consent_text=consent_text,
+        privacy_text=privacy_text,
+    )
+
+
+def breaking_set(
+    *,
+    subscriber: Subscriber,
+    on: bool,
+    visit: Visit,
+    consent_text: TextVersion | None = None,
+    privacy_text: TextVersion | None = None,
+) -> None:
+    """Switch the Eilmeldungen by email on (confirmed readers only: raises NotConfirmed) or
+    off."""
+    list_set(
+        subscriber=subscriber,
+        purpose=BREAKING_LIST,
+        on=on,
+        visit=visit,
+        consent_text=consent_text,
+        privacy_text=privacy_text,
+    )
+
+
+@transaction.atomic
+def list_set(
+    *,
+    subscriber: Subscriber,
+    purpose: str,
+    on: bool,
+    visit: Visit,
+    consent_text: TextVersion | None = None,
+    privacy_text: TextVersion | None = None,
+) -> None:
+    """Switch a list (Subscription.Purpose) on or off, each change in the consent ledger."""
     now = timezone.now()
-    current = subscriber.subscriptions.filter(purpose=WEEKLY_LIST, active=True).exists()
+    current = subscriber.subscriptions.filter(purpose=purpose, active=True).exists()
     if on == current:
         return
     if on:
@@ -96,20 +142,20 @@ def weekly_set(
             raise NotConfirmed
         Subscription.objects.update_or_create(
             subscriber=subscriber,
-            purpose=WEEKLY_LIST,
+            purpose=purpose,
             defaults={"active": True, "confirmed_at": now, "ended_at": None},
         )
         ledger_write(
             subscriber,
             ConsentRecord.Action.CONSENT,
-            WEEKLY_LIST,
+            purpose,
             visit,
             consent_text=consent_text,
             privacy_text=privacy_text,
         )
     else:
-        subscriber.subscriptions.filter(purpose=WEEKLY_LIST).update(active=False, ended_at=now)
-        ledger_write(subscriber, ConsentRecord.Action.WITHDRAWAL, WEEKLY_LIST, visit)
+        subscriber.subscriptions.filter(purpose=purpose).update(active=False, ended_at=now)
+        ledger_write(subscriber, ConsentRecord.Action.WITHDRAWAL, purpose, visit)
 
 
 @transaction.atomic
@@ -133,6 +179,8 @@ def list_unsubscribe(*, subscriber: Subscriber, list_id: str, visit: Visit) -> N
     lists = list_parse(list_id)
     if lists.weekly:
         weekly_set(subscriber=subscriber, on=False, visit=visit)
+    elif lists.breaking:
+        breaking_set(subscriber=subscriber, on=False, visit=visit)
     elif lists.topics:
         for tag in Tag.objects.filter(slug__in=lists.slugs):
             follow_end(subscriber=subscriber, tag=tag, visit=visit)

@@ -231,6 +231,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "reader": reader,
         "follows": reader.follows.select_related("tag").order_by("tag__name"),
         "weekly": reader.subscriptions.filter(purpose=links.WEEKLY_LIST, active=True).exists(),
+        "breaking": reader.subscriptions.filter(purpose=links.BREAKING_LIST, active=True).exists(),
         "frequencies": TagFollow.Frequency.choices,
         # "weekly_on" records this consent text in the ledger, so the page must show it.
         "texts": shown_texts(),
@@ -310,6 +311,19 @@ def preference_update(request: HttpRequest) -> HttpResponse:
                 privacy_text=texts.privacy,
             )
             messages.success(request, _("Wochenrückblick-Einstellung gespeichert."))
+        except subscriptions.NotConfirmed:
+            messages.error(request, _("Bitte melden Sie sich über das Formular neu an."))
+    elif action in {"breaking_on", "breaking_off"}:
+        texts = shown_texts()
+        try:
+            subscriptions.breaking_set(
+                subscriber=reader,
+                on=action == "breaking_on",
+                visit=visit,
+                consent_text=texts.consent,
+                privacy_text=texts.privacy,
+            )
+            messages.success(request, _("Eilmeldungen-Einstellung gespeichert."))
         except subscriptions.NotConfirmed:
             messages.error(request, _("Bitte melden Sie sich über das Formular neu an."))
     elif action == "unsubscribe_all":
