@@ -11,7 +11,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from depesche.newsroom import selectors as newsroom
-from depesche.newsroom.models import ArticlePage, HomePage, SectionPage
+from depesche.newsroom.models import ArticlePage, Author, HomePage, SectionPage
 
 FEED_ITEMS = 50
 NEWS_WINDOW = timedelta(hours=48)  # Google News sitemaps list articles of the last two days
@@ -21,7 +21,7 @@ NEWS_MAX_URLS = 1000  # and at most 1,000 of them
 def _for_feed(articles: QuerySet[ArticlePage]) -> list[ArticlePage]:
     # Tags become the items' categories: one prefetch query for all items. `articles` come
     # through the newsroom's gate: nothing behind a password or login.
-    return list(articles.prefetch_related("tags")[:FEED_ITEMS])
+    return list(articles.prefetch_related("tags", "article_authors__author")[:FEED_ITEMS])
 
 
 def feed_articles_latest() -> list[ArticlePage]:
@@ -36,6 +36,15 @@ def feed_articles_for_tag(*, tag: Tag) -> list[ArticlePage]:
     # The tag's newest ids from its index range first: the cost does not grow with the archive.
     ids = list(newsroom.article_ids_for_tag(tag=tag)[:FEED_ITEMS])
     return _for_feed(newsroom.articles_public().filter(pk__in=ids))
+
+
+def feed_articles_for_author(*, author: Author) -> list[ArticlePage]:
+    ids = list(newsroom.article_ids_for_author(author=author)[:FEED_ITEMS])
+    return _for_feed(newsroom.articles_public().filter(pk__in=ids))
+
+
+def author_public_by_slug(*, slug: str) -> Author | None:
+    return newsroom.author_public(slug=slug)
 
 
 def section_live_by_slug(*, slug: str) -> SectionPage | None:
