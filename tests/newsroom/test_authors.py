@@ -15,7 +15,7 @@ from depesche.newsroom.bylines import author_key, byline_names
 from depesche.newsroom.models import ArticlePage, Author
 from depesche.newsroom.pagecache import GENERATION_KEY
 from depesche.newsroom.services import article_dates_record, authors_resolve
-from tests.factories import publish_article, save_draft_article
+from tests.factories import make_image, publish_article, save_draft_article
 
 PUBLISHED = datetime(2026, 11, 20, 8, 40, tzinfo=UTC)
 
@@ -116,9 +116,7 @@ def anna(db) -> Author:
     )
 
 
-def test_author_page_lists_only_the_authors_public_articles_newest_first(
-    client, site_tree, anna
-):
+def test_author_page_lists_only_the_authors_public_articles_newest_first(client, site_tree, anna):
     politik, wirtschaft = site_tree.sections["Politik"], site_tree.sections["Wirtschaft"]
     ben = Author.objects.create(name="Ben Muster", slug="ben-muster")
     older = publish_article(politik, title="Älterer Text", authors=[anna])
@@ -154,19 +152,14 @@ def test_author_page_is_paginated(client, site_tree, anna, settings):
 
 
 def test_author_page_shows_the_photo_when_set(client, site_tree, anna):
-    from wagtail.images.tests.utils import get_test_image_file
-    from wagtail.images.models import Image
-
-    anna.photo = Image.objects.create(title="Anna", file=get_test_image_file())
+    anna.photo = make_image("Anna")
     anna.save()
     publish_article(site_tree.sections["Politik"], authors=[anna])
     html = html_of(client, "/autoren/anna-berger/")
     assert re.search(r'<img [^>]*class="author-header__photo"', html)
 
 
-def test_unknown_author_and_author_of_unpublic_articles_only_answer_404(
-    client, site_tree, anna
-):
+def test_unknown_author_and_author_of_unpublic_articles_only_answer_404(client, site_tree, anna):
     save_draft_article(site_tree.sections["Politik"], authors=[anna])
     unknown = client.get("/autoren/gibt-es-nicht/")
     probed = client.get("/autoren/anna-berger/")

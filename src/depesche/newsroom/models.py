@@ -118,7 +118,8 @@ def tag_dates_sync(*, article_id: int) -> None:
     )
 
 
-class Author(models.Model):
+# django-stubs cannot see the reverse manager of a Wagtail Orderable's foreign key.
+class Author(models.Model):  # type: ignore[django-manager-missing]
     """A person who writes for the site: an author page (/autoren/<slug>/) lists their articles.
 
     Found again by `name_key` (case, spacing and umlaut spellings do not matter), so importing
