@@ -231,3 +231,54 @@ def test_changing_the_authors_moves_aktualisiert(site_tree, anna):
     page.article_authors = [ArticlePageAuthor(author=anna)]
     page.save_revision().publish()
     assert ArticlePage.objects.get(pk=article.pk).content_fingerprint != fingerprint
+
+
+# --- the admin --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(django_user_model, db):
+    """A member of Wagtail's "Editors" group, with what the data migration grants it."""
+    user = django_user_model.objects.create_user("redakteurin", password="pw")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def test_an_editor_adds_an_author_in_the_admin(client, editor):
+    client.force_login(editor)
+    listing = client.get("/admin/snippets/newsroom/author/")
+    assert listing.status_code == 200
+    response = client.post(
+        "/admin/snippets/newsroom/author/add/",
+        {"name": "Clara Neu", "slug": "clara-neu", "bio": "Neu im Team."},
+    )
+    assert response.status_code == 302
+    assert Author.objects.get(slug="clara-neu").name_key == "clara neu"
+    # The same name again is a form error, not a database error.
+    again = client.post(
+        "/admin/snippets/newsroom/author/add/", {"name": "clara  neu", "slug": "clara-2"}
+    )
+    assert again.status_code == 200
+    assert "existiert schon" in again.content.decode()
+
+
+def test_the_article_form_offers_authors(admin_client, site_tree, anna):
+    article = publish_article(site_tree.sections["Politik"], authors=[anna])
+    html = admin_client.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+    assert re.search(r'<input [^>]*name="article_authors-TOTAL_FORMS" value="1"', html)
+    assert "Autoren (Freitext)" in html
+
+
+def test_article_page_queries_do_not_grow_with_authors(
+    client, site_tree, anna, django_assert_max_num_queries
+):
+    def count(url: str) -> int:
+        with django_assert_max_num_queries(30) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    one = publish_article(site_tree.sections["Politik"], authors=[anna])
+    others = [Author.objects.create(name=f"Person {i}", slug=f"person-{i}") for i in "abc"]
+    many = publish_article(site_tree.sections["Politik"], authors=[anna, *others])
+    count(one.url)  # warm the site/menu caches
+    assert count(many.url) == count(one.url)

@@ -389,7 +389,9 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         tags = list(self.tags.all())
         context["article_tags"] = tags
-        context["article_authors"] = selectors.authors_of_article(article=self)
+        context["article_authors"] = selectors.authors_of_article(
+            article=self, preview=getattr(request, "is_preview", False)
+        )
         context["related"] = selectors.articles_related(
             article=self, limit=5, tag_ids=[tag.pk for tag in tags]
         )

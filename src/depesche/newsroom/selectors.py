@@ -175,9 +175,15 @@ def article_ids_for_author(*, author: Author) -> QuerySet[ArticlePage, int]:
     return article_ids(articles_public().filter(pk__in=written))
 
 
-def authors_of_article(*, article: ArticlePage) -> list[Author]:
-    """The article's authors in the byline's order, each once. Works on a saved article and
-    on an unsaved one (an editor's preview, whose author links live in memory): two queries."""
+def authors_of_article(*, article: ArticlePage, preview: bool = False) -> list[Author]:
+    """The article's authors in the byline's order, each once: one query. A `preview` (an
+    editor's unsaved form, whose author links live in memory only) reads the links it holds
+    and their authors instead: two queries."""
+    if not preview and article.pk is not None:
+        rows = Author.objects.filter(article_links__page_id=article.pk).order_by(
+            "article_links__sort_order", "article_links__pk"
+        )
+        return list(dict.fromkeys(rows))
     ids = list(dict.fromkeys(link.author_id for link in article.article_authors.all()))
     if not ids:
         return []
