@@ -607,7 +607,15 @@ def test_admin_picks_authors_in_order_and_preview_shows_unsaved_ones(
     assert re.search(r"Von <a [^>]*>Ben Muster</a> und <a [^>]*>Anna Berger</a>", html)
 
     preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
-    only_anna = inline_formset([{"author": str(anna.pk)}])
+    # As the admin posts it: the existing rows with their ids, Ben's marked for deletion.
+    links = {link.author_id: link.pk for link in article.article_authors.all()}
+    only_anna = inline_formset(
+        [
+            {"id": str(links[ben.pk]), "author": str(ben.pk), "DELETE": "1", "ORDER": "0"},
+            {"id": str(links[anna.pk]), "author": str(anna.pk), "ORDER": "1"},
+        ],
+        initial=2,
+    )
     response = admin_client.post(preview_url, edit_form(article, article_authors=only_anna))
     assert response.json() == {"is_valid": True, "is_available": True}
     preview = admin_client.get(preview_url).content.decode()

@@ -179,7 +179,9 @@ def authors_of_article(*, article: ArticlePage, preview: bool = False) -> list[A
     """The article's authors in the byline's order, each once: one query. A `preview` (an
     editor's unsaved form, whose author links live in memory only) reads the links it holds
     and their authors instead: two queries."""
-    if not preview and article.pk is not None:
+    # modelcluster keeps child rows given to an instance (a form's, a revision's) here.
+    in_memory = "article_authors" in getattr(article, "_cluster_related_objects", {})
+    if not (preview or in_memory) and article.pk is not None:
         rows = Author.objects.filter(article_links__page_id=article.pk).order_by(
             "article_links__sort_order", "article_links__pk"
         )
