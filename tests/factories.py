@@ -18,7 +18,7 @@ from wagtail.blocks import StreamValue
 
 from depesche.ads.models import Advertiser, Campaign
 from depesche.audience.models import Subscriber, Subscription, TagFollow
-from depesche.newsroom.models import ArticlePage, SectionPage
+from depesche.newsroom.models import ArticlePage, ArticlePageAuthor, Author, SectionPage
 from depesche.newsroom.services import article_dates_record
 
 
@@ -29,7 +29,8 @@ def paragraphs(*texts: str) -> list[tuple[str, Any]]:
 class ArticlePageFactory(wagtail_factories.PageFactory):
     """An article under `parent` (a section) with a saved revision, as the admin saves it.
 
-    `tags` and `body` (a list of blocks, e.g. `paragraphs(…)`) are set before the first save;
+    `tags`, `authors` (Author rows, in byline order) and `body` (a list of blocks, e.g.
+    `paragraphs(…)`) are set before the first save;
     `publish=True` publishes the revision and `published_at` then backdates it. Without
     `parent`, `.build()` gives an unsaved article."""
 
@@ -48,6 +49,7 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
         *args: Any,
         parent: SectionPage,
         tags: list[str] | None = None,
+        authors: list[Author] | None = None,
         body: list[tuple[str, Any]] | None = None,
         publish: bool = False,
         published_at: datetime | None = None,
@@ -58,6 +60,10 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
         article.body = StreamValue(ArticlePage.body.field.stream_block, body or paragraphs("Text."))
         if tags:
             article.tags.set(tags)
+        if authors:
+            article.article_authors = [  # type: ignore[assignment]
+                ArticlePageAuthor(author=author, sort_order=i) for i, author in enumerate(authors)
+            ]
         parent.add_child(instance=article)
         article.save_revision()
         if publish:

@@ -344,3 +344,21 @@ def test_editor_does_not_see_the_consent_ledger_and_subscribers(site_tree, tmp_p
     assert not user.has_perm("audience.delete_consentrecord")
     assert not user.has_perm("audience.export_reader_data")
     assert not user.has_perm("audience.erase_reader")
+
+
+def test_demo_bylines_become_authors_with_pages(demo_import, client):
+    from depesche.newsroom.models import ArticlePageAuthor, Author
+
+    # "Redaktion" is a credit, not a person; every other demo byline names people.
+    assert not Author.objects.filter(name="Redaktion").exists()
+    paula = Author.objects.get(name="Paula Esser")  # alone and in "Paula Esser und …"
+    written = ArticlePageAuthor.objects.filter(author=paula).values("page_id").distinct()
+    assert written.count() == 4
+    shared = ArticlePage.objects.get(byline="Paula Esser und Tobias Reinhardt")
+    assert [link.author.name for link in shared.article_authors.order_by("sort_order")] == [
+        "Paula Esser",
+        "Tobias Reinhardt",
+    ]
+    html = client.get(reverse("author", args=[paula.slug])).content.decode()
+    assert html.count('<article class="teaser') == 4
+    assert f'href="/autoren/{paula.slug}/"' in client.get(shared.url).content.decode()

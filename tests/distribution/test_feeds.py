@@ -158,12 +158,13 @@ def test_feed_is_capped_and_queries_do_not_grow(
     for i in range(2):
         publish_article(politik, title=f"Meldung {i}", tags=["Energie", f"Thema {i}"])
     client.get("/feeds/ressort/politik/rss.xml")  # fill Wagtail's caches
-    # section, articles, their tags (one prefetch), site root paths, view restrictions
-    with django_assert_max_num_queries(6) as few:
+    # section, articles, their tags and authors (one prefetch each), site root paths, view
+    # restrictions
+    with django_assert_max_num_queries(7) as few:
         parsed(client, "/feeds/ressort/politik/rss.xml")
     for i in range(2, 6):
         publish_article(politik, title=f"Meldung {i}", tags=["Energie", f"Thema {i}"])
-    with django_assert_max_num_queries(6) as many:
+    with django_assert_max_num_queries(7) as many:
         _, feed = parsed(client, "/feeds/ressort/politik/rss.xml")
     assert len(many.captured_queries) == len(few.captured_queries)
     assert [entry.title for entry in feed.entries] == ["Meldung 5", "Meldung 4", "Meldung 3"]

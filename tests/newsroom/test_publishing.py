@@ -1,5 +1,6 @@
 """Publication bookkeeping ("Aktualisiert"), drafts, scheduling and unpublishing, end to end."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -310,6 +311,7 @@ def article_form(**overrides: object) -> dict[str, object]:
         "source_credit": "dpa",
         "located": "Berlin",
         "comments": inline_formset([]),
+        "article_authors": inline_formset([]),
     }
     data.update(overrides)
     return nested_form_data(data)
@@ -326,6 +328,7 @@ def edit_form(article: ArticlePage, **overrides: object) -> dict[str, object]:
         "source_credit": article.source_credit,
         "located": article.located,
         "comments": inline_formset([]),
+        "article_authors": inline_formset([]),
     }
     data.update(overrides)
     form = nested_form_data(data)
@@ -586,3 +589,37 @@ def test_migration_gives_existing_taggings_their_dates(site_tree):
     published = reload(live).first_published_at
     assert tag_dates(live) == {"Wahl": published, "Umfrage": published}
     assert tag_dates(gone) == {"Wahl": None}
+
+
+def test_admin_picks_authors_in_order_and_preview_shows_unsaved_ones(
+    admin_client, client, site_tree
+):
+    from depesche.newsroom.models import Author
+
+    anna = Author.objects.create(name="Anna Berger", slug="anna-berger")
+    ben = Author.objects.create(name="Ben Muster", slug="ben-muster")
+    section = site_tree.sections["Politik"]
+    picked = inline_formset([{"author": str(ben.pk)}, {"author": str(anna.pk)}])
+    form = {**article_form(article_authors=picked), "action-publish": "publish"}
+    assert admin_client.post(add_url(section), form).status_code == 302
+    article = ArticlePage.objects.get(slug="aus-dem-admin")
+    html = client.get(article.url).content.decode()
+    assert re.search(r"Von <a [^>]*>Ben Muster</a> und <a [^>]*>Anna Berger</a>", html)
+
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
+    # As the admin posts it: the existing rows with their ids, Ben's marked for deletion.
+    links = {link.author_id: link.pk for link in article.article_authors.all()}
+    only_anna = inline_formset(
+        [
+            {"id": str(links[ben.pk]), "author": str(ben.pk), "DELETE": "1", "ORDER": "0"},
+            {"id": str(links[anna.pk]), "author": str(anna.pk), "ORDER": "1"},
+        ],
+        initial=2,
+    )
+    response = admin_client.post(preview_url, edit_form(article, article_authors=only_anna))
+    assert response.json() == {"is_valid": True, "is_available": True}
+    preview = admin_client.get(preview_url).content.decode()
+    assert re.search(
+        r'Von <a [^>]*href="/autoren/anna-berger/"[^>]*>Anna Berger</a>, Berlin', preview
+    )
+    assert "Ben Muster" in client.get(article.url).content.decode()  # nothing saved

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of the latest articles: the whole site, one section, one tag.
+"""RSS 2.0 and Atom feeds of the latest articles: the whole site, one section, one tag, one
+author.
 
 Django's syndication framework rather than feedgen (which the podcast feed needs for its iTunes
 extension): it gives both formats from one class, 404s through `get_object`, Last-Modified from
@@ -127,7 +128,9 @@ class ArticleFeed(Feed):  # type: ignore[type-arg]
         return article_modified(item.article)
 
     def item_author_name(self, item: FeedItem) -> str | None:
-        return item.article.byline or None
+        # The authors when the article has them (prefetched), else the free byline.
+        names = [link.author.name for link in item.article.article_authors.all()]
+        return ", ".join(names) or item.article.byline or None
 
     def item_categories(self, item: FeedItem) -> list[str]:
         return article_categories(item.article)
@@ -181,6 +184,22 @@ class TagFeed(ArticleFeed):
         )
 
 
+class AuthorFeed(ArticleFeed):
+    def build(self, request: HttpRequest, **kwargs: str) -> FeedSource:
+        author = selectors.author_public_by_slug(slug=kwargs["slug"])
+        if author is None:
+            raise Http404("unknown author")
+        name = f"author-{self.url_suffix}"
+        return FeedSource(
+            title=f"{settings.SITE_NAME} – {author.name}",
+            description=author.bio
+            or _("Die neuesten Artikel von %(author)s") % {"author": author.name},
+            link=absolute(reverse("author", args=[author.slug])),
+            feed_url=absolute(reverse(f"distribution:{name}", args=[author.slug])),
+            items=feed_items(selectors.feed_articles_for_author(author=author), request),
+        )
+
+
 def atom(feed: type[ArticleFeed]) -> type[ArticleFeed]:
     """The Atom variant of an RSS feed class."""
     return type(f"{feed.__name__}Atom", (feed,), {"feed_type": Atom1Feed, "url_suffix": "atom"})
@@ -189,3 +208,4 @@ def atom(feed: type[ArticleFeed]) -> type[ArticleFeed]:
 LatestAtomFeed = atom(LatestFeed)
 SectionAtomFeed = atom(SectionFeed)
 TagAtomFeed = atom(TagFeed)
+AuthorAtomFeed = atom(AuthorFeed)

@@ -25,7 +25,8 @@ from depesche.distribution.links import (
     page_url,
     static_url,
 )
-from depesche.newsroom.models import ArticlePage, HomePage, SectionPage
+from depesche.newsroom import selectors as newsroom
+from depesche.newsroom.models import ArticlePage, Author, HomePage, SectionPage
 
 
 @dataclass
@@ -73,6 +74,14 @@ def _tag_of(context: Mapping[Any, Any], request: HttpRequest) -> Tag | None:
     return None
 
 
+def _author_of(context: Mapping[Any, Any], request: HttpRequest) -> Author | None:
+    match = request.resolver_match
+    author = context.get("author")
+    if match is not None and match.view_name == "author" and isinstance(author, Author):
+        return author
+    return None
+
+
 def page_meta(context: Mapping[Any, Any]) -> PageMeta:
     request: HttpRequest | None = context.get("request")
     if request is None:
@@ -85,6 +94,7 @@ def page_meta(context: Mapping[Any, Any]) -> PageMeta:
         return meta
     site = str(settings.SITE_NAME)
     tag = _tag_of(context, request)
+    author = _author_of(context, request)
 
     title = description = None
     image: structured_data.SocialImage | None = None
@@ -101,11 +111,16 @@ def page_meta(context: Mapping[Any, Any]) -> PageMeta:
     elif tag is not None:
         title = tag.name
         description = _("Alle Artikel zum Thema %(tag)s") % {"tag": tag.name}
+    elif author is not None:
+        title = author.name
+        description = author.bio or _("Alle Artikel von %(author)s") % {"author": author.name}
 
     if isinstance(page, SectionPage):
         meta.feeds += _feeds("section", f"{site} – {page.title}", page.slug)
     elif tag is not None:
         meta.feeds += _feeds("tag", f"{site} – {tag.name}", tag.slug)
+    elif author is not None:
+        meta.feeds += _feeds("author", f"{site} – {author.name}", author.slug)
     meta.feeds += _feeds("latest", site)
 
     if title is None:  # a page we know too little about for a share card
@@ -143,8 +158,13 @@ def page_meta(context: Mapping[Any, Any]) -> PageMeta:
         known = context.get("article_tags")
         tags = [t.name for t in (known if known is not None else page.tags.all())]
         meta.properties += _article_properties(page, tags)
+        people = context.get("article_authors")
+        if people is None:
+            people = newsroom.authors_of_article(article=page)
         meta.json_ld = structured_data.json_ld(
-            structured_data.news_article(page, canonical=meta.canonical, tags=tags, image=shown)
+            structured_data.news_article(
+                page, canonical=meta.canonical, tags=tags, image=shown, people=people
+            )
         )
     return meta
 

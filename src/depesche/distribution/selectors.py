@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Count, F, Max, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Page
 
 from depesche.newsroom import selectors as newsroom
-from depesche.newsroom.models import ArticlePage, HomePage, SectionPage
+from depesche.newsroom.models import ArticlePage, ArticlePageAuthor, Author, HomePage, SectionPage
 
 FEED_ITEMS = 50
 NEWS_WINDOW = timedelta(hours=48)  # Google News sitemaps list articles of the last two days
@@ -20,9 +20,10 @@ NEWS_MAX_URLS = 1000  # and at most 1,000 of them
 
 
 def _for_feed(articles: QuerySet[ArticlePage]) -> list[ArticlePage]:
-    # Tags become the items' categories: one prefetch query for all items. `articles` come
-    # through the newsroom's gate: nothing behind a password or login.
-    return list(articles.prefetch_related("tags")[:FEED_ITEMS])
+    # Tags become the items' categories, authors their author: one prefetch query each for all
+    # items. `articles` come through the newsroom's gate: nothing behind a password or login.
+    authors = Prefetch("article_authors", ArticlePageAuthor.objects.select_related("author"))
+    return list(articles.prefetch_related("tags", authors)[:FEED_ITEMS])
 
 
 def feed_articles_latest() -> list[ArticlePage]:
@@ -37,6 +38,15 @@ def feed_articles_for_tag(*, tag: Tag) -> list[ArticlePage]:
     # The tag's newest ids from its index range first: the cost does not grow with the archive.
     ids = list(newsroom.article_ids_for_tag(tag=tag)[:FEED_ITEMS])
     return _for_feed(newsroom.articles_public().filter(pk__in=ids))
+
+
+def feed_articles_for_author(*, author: Author) -> list[ArticlePage]:
+    ids = list(newsroom.article_ids_for_author(author=author)[:FEED_ITEMS])
+    return _for_feed(newsroom.articles_public().filter(pk__in=ids))
+
+
+def author_public_by_slug(*, slug: str) -> Author | None:
+    return newsroom.author_public(slug=slug)
 
 
 def section_live_by_slug(*, slug: str) -> SectionPage | None:

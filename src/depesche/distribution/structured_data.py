@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from depesche.distribution.links import LOGO, LOGO_SIZE, absolute, static_url
-from depesche.newsroom.models import ArticlePage
+from depesche.newsroom.models import ArticlePage, Author
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +86,20 @@ def publisher() -> dict[str, Any]:
     }
 
 
-def authors(byline: str) -> list[dict[str, Any]] | dict[str, Any]:
-    """People named in the byline; without a byline the publication is the author."""
+def authors(
+    byline: str, people: list[Author] | None = None
+) -> list[dict[str, Any]] | dict[str, Any]:
+    """The article's authors with their pages; else the people named in the byline; without
+    either the publication is the author."""
+    if people:
+        return [
+            {
+                "@type": "Person",
+                "name": person.name,
+                "url": absolute(reverse("author", args=[person.slug])),
+            }
+            for person in people
+        ]
     names = [name for name in _BYLINE_SPLIT.split(byline.strip()) if name]
     if not names:
         return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}
@@ -99,6 +112,7 @@ def news_article(
     canonical: str,
     tags: list[str],
     image: SocialImage,
+    people: list[Author] | None = None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -107,7 +121,7 @@ def news_article(
         "description": article.teaser,
         "datePublished": iso(article.first_published_at),
         "dateModified": iso(article_modified(article)),
-        "author": authors(article.byline),
+        "author": authors(article.byline, people),
         "publisher": publisher(),
         "image": {"@type": "ImageObject", "url": image.url},
         "isAccessibleForFree": True,

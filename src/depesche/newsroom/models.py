@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
@@ -13,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from depesche.core.text import count_words, html_to_text, reading_minutes
 from depesche.newsroom.blocks import ArticleBodyBlock
+from depesche.newsroom.bylines import NAME_MAX, author_key
 
 # Silent reading speed of adult German readers: 179 words per minute for German texts in the
 # International Reading Speed Texts study (Trauzettel-Klosinski & Dietz 2012, IOVS 53:5452).
@@ -116,6 +118,79 @@ def tag_dates_sync(*, article_id: int) -> None:
     )
 
 
+# django-stubs cannot see the reverse manager of a Wagtail Orderable's foreign key.
+class Author(models.Model):  # type: ignore[django-manager-missing]
+    """A person who writes for the site: an author page (/autoren/<slug>/) lists their articles.
+
+    Found again by `name_key` (case, spacing and umlaut spellings do not matter), so importing
+    the same byline twice reuses the author; the slug is the page's address and may be edited."""
+
+    name = models.CharField(_("Name"), max_length=NAME_MAX)
+    slug = models.SlugField(
+        _("Adresse"),
+        max_length=NAME_MAX,
+        unique=True,
+        help_text=_("Die Autorenseite steht unter /autoren/<Adresse>/."),
+    )
+    bio = models.TextField(
+        _("Kurzbiografie"), max_length=600, blank=True, help_text=_("Zwei, drei Sätze.")
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Foto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name_key = models.CharField(max_length=NAME_MAX, unique=True, editable=False)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("bio"), FieldPanel("photo")]
+
+    class Meta:
+        verbose_name = _("Autorin/Autor")
+        verbose_name_plural = _("Autorinnen und Autoren")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = author_key(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # The key is derived, so the form cannot check it: a second "Anna Müller" next to
+        # "anna mueller" would otherwise fail as a database error.
+        key = author_key(self.name)
+        if not key:
+            raise ValidationError({"name": _("Der Name braucht mindestens einen Buchstaben.")})
+        if Author.objects.filter(name_key=key).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"name": _("Eine Autorin oder ein Autor mit diesem Namen existiert schon.")}
+            )
+
+
+class ArticlePageAuthor(Orderable):
+    """One author of an article, in the byline's order."""
+
+    page = ParentalKey(
+        "newsroom.ArticlePage", related_name="article_authors", on_delete=models.CASCADE
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("Autorin/Autor"),
+        on_delete=models.CASCADE,
+        related_name="article_links",
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Autorin/Autor")
+        verbose_name_plural = _("Autorinnen und Autoren")
+
+
 class ArticlePage(Page):
     """One article. Its headline is the page title; its section is the parent page."""
 
@@ -125,7 +200,17 @@ class ArticlePage(Page):
     teaser = models.TextField(_("Teaser"), help_text=_("Kurzer Vorspann, reiner Text."))
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("Text"))
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("Tags"))
-    byline = models.CharField(_("Autoren"), max_length=255, blank=True)
+    # The record's byline as given. Readers see it only when the article has no authors
+    # (`article_authors`): then the authors, linked to their pages, are the byline.
+    byline = models.CharField(
+        _("Autoren (Freitext)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Wird nur gezeigt, wenn oben keine Autorinnen oder Autoren ausgewählt sind, "
+            "z. B. für „Redaktion“."
+        ),
+    )
     source_credit = models.CharField(
         _("Quellen/Agenturen"), max_length=255, blank=True, help_text=_("z. B. „dpa, Reuters“")
     )
@@ -214,6 +299,11 @@ class ArticlePage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("tags"),
+                InlinePanel(
+                    "article_authors",
+                    label=_("Autorinnen und Autoren"),
+                    heading=_("Autorinnen und Autoren"),
+                ),
                 FieldPanel("byline"),
                 FieldPanel("source_credit"),
                 FieldPanel("located"),
@@ -299,6 +389,9 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         tags = list(self.tags.all())
         context["article_tags"] = tags
+        context["article_authors"] = selectors.authors_of_article(
+            article=self, preview=getattr(request, "is_preview", False)
+        )
         context["related"] = selectors.articles_related(
             article=self, limit=5, tag_ids=[tag.pk for tag in tags]
         )

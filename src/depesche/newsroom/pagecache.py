@@ -87,7 +87,17 @@ def urls_for_page(page: Any) -> list[str]:
         if parent is not None:
             urls.append(parent.get_full_url())
         urls.extend(_tag_urls(specific.tags.values_list("slug", flat=True)))
+    if hasattr(specific, "article_authors"):
+        urls.extend(author_urls(specific.article_authors.values_list("author__slug", flat=True)))
     return [url for url in urls if url]
+
+
+def author_urls(slugs: Iterable[str]) -> list[str]:
+    """The author pages of `slugs` (their first page; later pages share the generation)."""
+    from django.urls import reverse
+
+    base = settings.BASE_URL.rstrip("/")
+    return [base + reverse("author", args=[slug]) for slug in slugs]
 
 
 def _tag_urls(slugs: Iterable[str]) -> list[str]:

@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from depesche.newsroom.models import ArticlePage, tag_dates_sync
+from depesche.newsroom.models import ArticlePage, Author, tag_dates_sync
 from depesche.newsroom.restrictions import deleted_with_page
 
 
@@ -57,7 +57,16 @@ def on_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs
     on_page_changed(sender, instance.page, restriction=True)
 
 
+def on_author_changed(sender: type, instance: Author, **kwargs: Any) -> None:
+    # A new name, bio or photo shows on the author page and in every byline linking to it.
+    from depesche.newsroom.pagecache import author_urls, pages_changed
+
+    transaction.on_commit(partial(pages_changed, urls=author_urls([instance.slug])))
+
+
 def connect() -> None:
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(on_author_changed, sender=Author, dispatch_uid=f"newsroom.author_{name}")
     for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
         signal.connect(
             on_restriction_changed,

@@ -26,7 +26,9 @@ from wagtail.models import Page, PageViewRestriction
 
 from depesche.newsroom.models import (
     ArticlePage,
+    ArticlePageAuthor,
     ArticlePageTag,
+    Author,
     HomePage,
     LegalPage,
     SectionPage,
@@ -159,6 +161,48 @@ def tag_public(*, slug: str) -> Tag | None:
     the archive."""
     used = _public_taggings().filter(tag=OuterRef("pk"))
     return Tag.objects.filter(Exists(used), slug=slug).first()
+
+
+def _public_author_links() -> QuerySet[ArticlePageAuthor]:
+    return ArticlePageAuthor.objects.filter(page__live=True).filter(public_q(prefix="page__"))
+
+
+def author_public(*, slug: str) -> Author | None:
+    """The author if a reader may see them: one public article at least. Like a tag, an
+    author of drafts or restricted articles only answers as an unknown one would."""
+    written = _public_author_links().filter(author=OuterRef("pk"))
+    return Author.objects.filter(Exists(written), slug=slug).select_related("photo").first()
+
+
+def authors_public() -> QuerySet[Author]:
+    """Authors of at least one public article."""
+    return Author.objects.filter(pk__in=_public_author_links().values("author_id"))
+
+
+def article_ids_for_author(*, author: Author) -> QuerySet[ArticlePage, int]:
+    """The ids of the author's public articles, newest first. Through the gate: the author's
+    articles are a subquery of their (indexed) author links, so the cost follows the
+    author's own output, not the archive."""
+    written = ArticlePageAuthor.objects.filter(author=author).values("page_id")
+    return article_ids(articles_public().filter(pk__in=written))
+
+
+def authors_of_article(*, article: ArticlePage, preview: bool = False) -> list[Author]:
+    """The article's authors in the byline's order, each once: one query. A `preview` (an
+    editor's unsaved form, whose author links live in memory only) reads the links it holds
+    and their authors instead: two queries."""
+    # modelcluster keeps child rows given to an instance (a form's, a revision's) here.
+    in_memory = "article_authors" in getattr(article, "_cluster_related_objects", {})
+    if not (preview or in_memory) and article.pk is not None:
+        rows = Author.objects.filter(article_links__page_id=article.pk).order_by(
+            "article_links__sort_order", "article_links__pk"
+        )
+        return list(dict.fromkeys(rows))
+    ids = list(dict.fromkeys(link.author_id for link in article.article_authors.all()))
+    if not ids:
+        return []
+    found = Author.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def article_ids_under(*, page: Page, published_since: datetime | None = None) -> list[int]:

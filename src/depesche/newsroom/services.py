@@ -12,8 +12,10 @@ from typing import Any
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from depesche.newsroom.bylines import author_key, author_slug_base
 from depesche.newsroom.models import (
     ArticlePage,
+    Author,
     HomePage,
     LegalPage,
     SectionPage,
@@ -60,10 +62,43 @@ def article_fingerprint(article: ArticlePage) -> str:
         if article.image_id
         else None,
         "usage_terms": article.usage_terms,
+        # Links to author pages: the byline readers see. Ids, in the byline's order.
+        "authors": [link.author_id for link in article.article_authors.all()],
     }
     content.update({key: value for key, value in later.items() if value})
     raw = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _free_slug(name: str) -> str:
+    base = author_slug_base(name)
+    taken = set(Author.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def authors_resolve(*, names: list[str]) -> list[Author]:
+    """The author of each name, created when no author has its `author_key` yet; in the order
+    given, each once. Idempotent: the same name again (in any case or umlaut spelling) is the
+    same author, and an editor's changes to an author (bio, photo, slug) stay as they are.
+
+    Atomic per name; a concurrent import creating the same author is caught by the unique key
+    (get_or_create reads the winner's row)."""
+    authors: list[Author] = []
+    for name in names:
+        name = " ".join(name.split())
+        key = author_key(name)
+        if not key or any(author.name_key == key for author in authors):
+            continue
+        author = Author.objects.filter(name_key=key).first()
+        if author is None:
+            author, _created = Author.objects.get_or_create(
+                name_key=key, defaults={"name": name, "slug": _free_slug(name)}
+            )
+        authors.append(author)
+    return authors
 
 
 def article_publication_record(*, article: ArticlePage) -> None:

@@ -24,6 +24,22 @@ def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
     return cacheable(render(request, "newsroom/tag_page.html", {"tag": tag, "articles": articles}))
 
 
+def author_page(request: HttpRequest, slug: str) -> HttpResponse:
+    author = selectors.author_public(slug=slug)
+    if author is None:
+        # An author of drafts or restricted articles only answers as an unknown one would.
+        raise Http404("unknown author")
+    articles = paginate_newest(
+        request,
+        selectors.article_ids_for_author(author=author),
+        selectors.articles_by_ids,
+        settings.PAGE_SIZE,
+    )
+    return cacheable(
+        render(request, "newsroom/author_page.html", {"author": author, "articles": articles})
+    )
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 

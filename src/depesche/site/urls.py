@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("thema/<str:slug>/", newsroom_views.tag_page, name="tag"),
+    path("autoren/<slug:slug>/", newsroom_views.author_page, name="author"),
     path("zaehler/<int:article_id>.gif", readership_views.view_counter, name="view-counter"),
     path("", include("depesche.audience.urls")),
     path("", include("depesche.podcast.urls")),

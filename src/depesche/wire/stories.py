@@ -26,8 +26,8 @@ from django.utils import timezone
 from wagtail.blocks import StreamValue
 from wagtail.models import PageLogEntry
 
-from depesche.newsroom.models import ArticlePage, SectionPage
-from depesche.newsroom.services import article_dates_record
+from depesche.newsroom.models import ArticlePage, ArticlePageAuthor, SectionPage
+from depesche.newsroom.services import article_dates_record, authors_resolve
 from depesche.wire.body import body_blocks
 from depesche.wire.formats.base import PubStatus, RecordError, WireArticle
 from depesche.wire.models import Feed, WireStory
@@ -105,6 +105,12 @@ def _apply(page: ArticlePage, article: WireArticle, images: dict[str, Any] | Non
         ArticlePage.body.field.stream_block, list(body_blocks(article.body_html))
     )
     page.byline = article.byline
+    # The record's byline decides, as for every other field: an editor's own choice of authors
+    # is protected like their other edits (a newer version then waits as a draft revision).
+    page.article_authors = [  # type: ignore[assignment]
+        ArticlePageAuthor(author=author, sort_order=position)
+        for position, author in enumerate(authors_resolve(names=article.authors))
+    ]
     page.source_credit = article.creditline
     page.usage_terms = article.usage_terms
     page.located = article.located

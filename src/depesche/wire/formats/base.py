@@ -91,6 +91,10 @@ class WireArticle:
     kicker: str = ""  # Dachzeile
     dateline: str = ""  # as given, e.g. "Berlin (dpa) - "
     byline: str = ""
+    # The people the byline names ("Von A und B, dpa" → A, B); agencies and "Redaktion" are
+    # credits, not authors. dpa's `dnltype:creator` categories are not read: they carry the
+    # login of whoever filed the copy at the desk ("loening.meyel"), not the byline's writers.
+    authors: list[str] = field(default_factory=list)
     creditline: str = ""  # "dpa", "Quelle: dpa"
     usage_terms: str = ""  # copyright notice and usage terms, shown under the article
     located: str = ""

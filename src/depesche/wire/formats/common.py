@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from depesche.core.text import html_to_text
+from depesche.newsroom.bylines import byline_names
 from depesche.wire.formats.base import Category, CategoryKind, PubStatus, RecordError, WireArticle
 from depesche.wire.formats.bodies import insert_dateline, teaser_from_body
 
@@ -229,6 +230,7 @@ def finish(
     article.record_id = article.record_id[:255]
     article.headline = article.headline[:255]
     article.byline = article.byline[:255]
+    article.authors = byline_names(article.byline)
     article.creditline = article.creditline[:255]
     article.kicker = article.kicker[:120]
     article.located = article.located[:120]
