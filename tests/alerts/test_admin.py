@@ -574,3 +574,29 @@ def listing_rows(client, url: str, query: dict[str, str]) -> list[dict[str, str]
         assert "Leider" in html or "keine" in html.lower(), html[-2000:]
         return []
     return listing(html)
+
+
+def test_article_detail_shows_how_many_browsers_were_notified(admin_client, site_tree, settings):
+    from depesche.alerts.models import ArticlePush, PushDelivery, Urgency
+    from depesche.audience.models import PushSubscription
+    from tests.factories import publish_article
+
+    article = publish_article(site_tree.sections["Politik"], tags=["Energie"], breaking=True)
+    page = admin_client.get(detail_url(article)).content.decode()
+    assert "Für diesen Artikel gibt es keine Browser-Benachrichtigungen." in page
+    ArticlePush.objects.create(article=article, urgency=Urgency.HIGH, recipients=3)
+    browsers = PushSubscription.objects.bulk_create(
+        PushSubscription(
+            endpoint=f"https://push.example/{n}", endpoint_hash=str(n), p256dh="k", auth="a"
+        )
+        for n in range(3)
+    )
+    for browser, status in zip(browsers, ["sent", "sent", "failed"], strict=True):
+        PushDelivery.objects.create(
+            subscription=browser, article=article, topic="eilmeldungen", status=status
+        )
+    page = admin_client.get(detail_url(article)).content.decode()
+    assert "Als Eilmeldung verschickt (Dringlichkeit hoch)." in page
+    [row] = table(page, "table[data-push-summary]")
+    assert row["Browser"] == "3"
+    assert row["gesendet"] == "2" and row["fehlgeschlagen"] == "1" and row["wartend"] == "0"

@@ -623,3 +623,34 @@ def test_admin_picks_authors_in_order_and_preview_shows_unsaved_ones(
         r'Von <a [^>]*href="/autoren/anna-berger/"[^>]*>Anna Berger</a>, Berlin', preview
     )
     assert "Ben Muster" in client.get(article.url).content.decode()  # nothing saved
+
+
+@pytest.fixture
+def group_member(django_user_model):
+    """A user of one of Wagtail's default groups (as the migrations set them up)."""
+    from django.contrib.auth.models import Group
+
+    def make(group: str):
+        user = django_user_model.objects.create_user(group.lower(), password="pw")
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+def test_only_who_may_send_eilmeldungen_sees_and_sets_the_box(client, site_tree, group_member):
+    section = site_tree.sections["Politik"]
+    client.force_login(group_member("Editors"))
+    assert 'name="breaking"' not in client.get(add_url(section)).content.decode()
+    # A forged field changes nothing: the form has no such field for this user.
+    response = client.post(add_url(section), article_form(breaking="on"))
+    assert response.status_code == 302
+    assert (
+        not ArticlePage.objects.get(slug="aus-dem-admin").get_latest_revision_as_object().breaking
+    )
+
+    client.force_login(group_member("Moderators"))
+    assert 'name="breaking"' in client.get(add_url(section)).content.decode()
+    response = client.post(add_url(section), article_form(slug="eilmeldung", breaking="on"))
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(slug="eilmeldung").get_latest_revision_as_object().breaking

@@ -41,6 +41,7 @@ from depesche.alerts.admin_selectors import (
     STATUSES,
     article_delivery_summaries,
     article_delivery_summary,
+    article_push_summary,
     deliveries_for_article,
 )
 from depesche.alerts.models import ArticleAlert, Delivery
@@ -310,6 +311,13 @@ class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
         context["article"] = self.article
         context["summary"] = summary
         context["alert"] = ArticleAlert.objects.filter(article_id=self.article.pk).first()
+        push = article_push_summary(article_id=self.article.pk)
+        if push is not None:
+            context["push"] = push
+            context["push_counts"] = [
+                {"label": status_label(status), "count": push.counts[status]}
+                for status in STATUSES
+            ]
         if summary:
             context["status_counts"] = [
                 {

@@ -14,7 +14,7 @@ from typing import Any, cast
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from depesche.alerts.models import Delivery
+from depesche.alerts.models import ArticlePush, Delivery, PushDelivery
 from depesche.alerts.selectors import STATUSES, counts_per_status
 from depesche.audience.models import TagFollow
 
@@ -43,6 +43,29 @@ def article_delivery_summary(*, article_id: int) -> dict[str, Any] | None:
     """The summary row of one article, or None before its fan-out (or if nobody followed)."""
     rows = list(article_delivery_summaries().filter(article_id=article_id).order_by())
     return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class PushSummary:
+    """An article's Web Push fan-out: browsers notified, a count per status, its urgency."""
+
+    urgency: str
+    recipients: int
+    counts: dict[str, int]
+
+
+def article_push_summary(*, article_id: int) -> PushSummary | None:
+    """None before the article's push fan-out (two queries)."""
+    push = ArticlePush.objects.filter(article_id=article_id).first()
+    if push is None:
+        return None
+    rows = PushDelivery.objects.filter(article_id=article_id)
+    counts = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
+    return PushSummary(
+        urgency=push.urgency,
+        recipients=sum(counts.values()),
+        counts={status: counts.get(status, 0) for status in STATUSES},
+    )
 
 
 def deliveries_for_article(*, article_id: int) -> QuerySet[Delivery]:

@@ -218,7 +218,10 @@ class ArticlePage(Page):
     breaking = models.BooleanField(
         _("Eilmeldung"),
         default=False,
-        help_text=_("Wird überall als „Eilmeldung“ gekennzeichnet."),
+        help_text=_(
+            "Wird überall als „Eilmeldung“ gekennzeichnet und bei der Veröffentlichung sofort "
+            "an Browser und Leser verschickt, die Eilmeldungen abonniert haben."
+        ),
     )
     image = models.ForeignKey(
         "wagtailimages.Image",
@@ -308,7 +311,9 @@ class ArticlePage(Page):
                 FieldPanel("source_credit"),
                 FieldPanel("located"),
                 FieldPanel("usage_terms"),
-                FieldPanel("breaking"),
+                # An Eilmeldung wakes every browser following the Eilmeldungen and mails the
+                # readers who asked for them: only who holds "Eilmeldungen auslösen" sets it.
+                FieldPanel("breaking", permission="newsroom.send_breaking"),
                 FieldPanel("top_topic"),
                 FieldPanel("sponsor"),
             ],
@@ -335,6 +340,7 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")
+        permissions = [("send_breaking", _("Eilmeldungen auslösen"))]
 
     @property
     def headline(self) -> str:
