@@ -180,3 +180,28 @@ def test_a_restricted_article_notifies_nobody(
     assert push_send_due(kind=PUSH) == 0
     assert not push_service.received
     assert PushDelivery.objects.get(article=article).status == PushDelivery.Status.CANCELLED
+
+
+def test_a_browser_follows_an_author(site_tree, push_service, client, settings):
+    from depesche.audience.push import PushInvalid
+    from depesche.newsroom.models import Author
+
+    weber = Author.objects.create(name="Jana Weber", slug="jana-weber")
+    publish_article(site_tree.sections["Politik"], authors=[weber])
+    browser = subscribe(push_service, "autor:jana-weber")
+    assert PushSubscription.objects.get().topics.get().author == weber
+    with pytest.raises(PushInvalid, match="unknown topic: autor:niemand"):
+        subscribe(push_service, "autor:niemand")
+    # The author page offers it beside the feed.
+    page = client.get("/autoren/jana-weber/").content.decode()
+    assert 'data-push-topic="autor:jana-weber"' in page
+    assert f'data-vapid-key="{settings.VAPID_PUBLIC_KEY}"' in page
+
+    article = publish_article(
+        site_tree.sections["Wirtschaft"], authors=[weber], title="Weber über Speicher"
+    )
+    assert push_enqueue_for_article(article_id=article.pk) == 1
+    assert push_send_due(kind=PUSH) == 1
+    payload = browser.decrypt(push_service.received[0].body)
+    assert payload["topic"] == "autor:jana-weber"
+    assert payload["title"] == "Weber über Speicher"

@@ -114,7 +114,7 @@ BAD_REQUESTS = [
     ),
     (
         lambda body: body.update(topics=["sport"]),
-        "unknown topic: sport (expected thema:<slug> or eilmeldungen)",
+        "unknown topic: sport (expected thema:<slug>, autor:<slug> or eilmeldungen)",
     ),
     (lambda body: body.update(topics=[7]), "topics must be strings"),
     (lambda body: body.pop("subscription"), "subscription is missing"),

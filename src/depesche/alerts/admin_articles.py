@@ -315,8 +315,7 @@ class ArticleDeliveriesView(DeliveryViewMixin, BaseListingView):
         if push is not None:
             context["push"] = push
             context["push_counts"] = [
-                {"label": status_label(status), "count": push.counts[status]}
-                for status in STATUSES
+                {"label": status_label(status), "count": push.counts[status]} for status in STATUSES
             ]
         if summary:
             context["status_counts"] = [

@@ -1,5 +1,5 @@
 """Web Push for articles: the fan-out when one goes live (a row per browser following one of
-its tags, or the Eilmeldungen when it is one), and its notification, prepared once.
+its tags or authors, or the Eilmeldungen when it is one), and its notification, prepared once.
 
 The same shape as the email fan-out (alerts/services.py): one INSERT … SELECT per slice of
 subscription ids, each committed at once; ArticlePush records how far it got, so a second run,
@@ -20,7 +20,7 @@ from taggit.models import Tag
 from depesche.alerts.models import ArticlePush, PushDelivery, Urgency
 from depesche.audience.models import PushSubscription, PushTopic
 from depesche.delivery.kinds import PushKind, PushMessage
-from depesche.newsroom.models import ArticlePageTag
+from depesche.newsroom.models import ArticlePageAuthor, ArticlePageTag, Author
 from depesche.newsroom.selectors import article_is_public, article_public
 
 logger = logging.getLogger(__name__)
@@ -58,22 +58,31 @@ def _fanout_sql() -> str:
     topic = PushTopic._meta.db_table
     tag = Tag._meta.db_table
     tagged = ArticlePageTag._meta.db_table
+    author = Author._meta.db_table
+    written = ArticlePageAuthor._meta.db_table
     breaking = PushTopic.Kind.BREAKING.value
     thema = PushTopic.Kind.TAG.value
-    # "eilmeldungen" sorts before "thema:…": an Eilmeldung is sent as one to its followers.
+    autor = PushTopic.Kind.AUTHOR.value
+    # The topic a browser is notified for, when it follows several of the article's: an
+    # Eilmeldung as one, else the first tag, else the first author. The leading digit ranks
+    # them for MIN and is cut off.
     return f"""
         INSERT INTO {PushDelivery._meta.db_table}
             (subscription_id, article_id, topic, urgency, status, attempts, next_attempt_at,
              created_at, last_error)
         SELECT p.subscription_id, %(article)s,
-               MIN(CASE WHEN p.kind = '{breaking}' THEN '{breaking}'
-                        ELSE '{thema}:' || t.slug END),
+               SUBSTR(MIN(CASE WHEN p.kind = '{breaking}' THEN '0{breaking}'
+                               WHEN p.kind = '{thema}' THEN '1{thema}:' || t.slug
+                               ELSE '2{autor}:' || a.slug END), 2),
                %(urgency)s, %(pending)s, 0, %(now)s, %(now)s, ''
         FROM {topic} p
         LEFT JOIN {tag} t ON t.id = p.tag_id
+        LEFT JOIN {author} a ON a.id = p.author_id
         WHERE p.subscription_id > %(low)s AND p.subscription_id <= %(high)s
           AND ((p.kind = '{thema}'
                 AND p.tag_id IN (SELECT tag_id FROM {tagged} WHERE content_object_id = %(article)s))
+               OR (p.kind = '{autor}'
+                AND p.author_id IN (SELECT author_id FROM {written} WHERE page_id = %(article)s))
                OR (p.kind = '{breaking}' AND %(breaking)s))
         GROUP BY p.subscription_id
         ON CONFLICT (subscription_id, article_id) DO NOTHING

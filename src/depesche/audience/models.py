@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from depesche.newsroom.models import Author
+
 
 def public_id_new() -> str:
     """128 random bits as 32 hex digits: the reader's id in links, never the sequential pk."""
@@ -371,10 +373,12 @@ class PushSubscription(models.Model):
 
 
 class PushTopic(models.Model):
-    """What a push subscription follows: a tag ("thema:<slug>") or the Eilmeldungen."""
+    """What a push subscription follows: a tag ("thema:<slug>"), an author ("autor:<slug>") or
+    the Eilmeldungen."""
 
     class Kind(models.TextChoices):
         TAG = "thema", _("Thema")
+        AUTHOR = "autor", _("Autorin/Autor")
         BREAKING = "eilmeldungen", _("Eilmeldungen")
 
     subscription = models.ForeignKey(
@@ -382,6 +386,9 @@ class PushTopic(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -392,18 +399,28 @@ class PushTopic(models.Model):
                 name="one_push_topic_per_tag",
             ),
             models.UniqueConstraint(
+                fields=["subscription", "author"],
+                condition=models.Q(kind="autor"),
+                name="one_push_topic_per_author",
+            ),
+            models.UniqueConstraint(
                 fields=["subscription", "kind"],
                 condition=models.Q(kind="eilmeldungen"),
                 name="one_push_breaking_topic",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind="thema", tag__isnull=False)
-                | models.Q(kind="eilmeldungen", tag__isnull=True),
-                name="push_topic_tag_iff_thema",
+                condition=models.Q(kind="thema", tag__isnull=False, author__isnull=True)
+                | models.Q(kind="autor", tag__isnull=True, author__isnull=False)
+                | models.Q(kind="eilmeldungen", tag__isnull=True, author__isnull=True),
+                name="push_topic_names_its_tag_or_author",
             ),
         ]
-        # The fan-out reads "subscriptions following these tags" and "… the Eilmeldungen".
-        indexes = [models.Index(fields=["tag", "subscription"]), models.Index(fields=["kind"])]
+        # The fan-out reads "subscriptions following these tags / authors / the Eilmeldungen".
+        indexes = [
+            models.Index(fields=["tag", "subscription"]),
+            models.Index(fields=["author", "subscription"]),
+            models.Index(fields=["kind"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.subscription_id} → {self.kind}:{self.tag_id or ''}"
+        return f"{self.subscription_id} → {self.kind}:{self.tag_id or self.author_id or ''}"

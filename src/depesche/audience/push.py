@@ -2,7 +2,8 @@
 
 A browser sends its PushSubscription (endpoint and keys, as `PushSubscription.toJSON()` gives
 them) with every call: the endpoint names it, and the `auth` secret, which only that browser
-and we know, proves it is the same browser. Topics are "thema:<tag slug>" and "eilmeldungen".
+and we know, proves it is the same browser. Topics are "thema:<tag slug>", "autor:<author
+slug>" and "eilmeldungen".
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from taggit.models import Tag
 from depesche.audience.models import PushSubscription, PushTopic
 from depesche.config.vapid import b64url_decode
 from depesche.core.net import is_loopback_host
-from depesche.newsroom.selectors import tag_public
+from depesche.newsroom.models import Author
+from depesche.newsroom.selectors import author_public, tag_public
 
 BREAKING = PushTopic.Kind.BREAKING.value
 TAG_PREFIX = f"{PushTopic.Kind.TAG.value}:"
+AUTHOR_PREFIX = f"{PushTopic.Kind.AUTHOR.value}:"
 # A browser follows a handful of topics; the bound keeps one request from writing thousands.
 MAX_TOPICS = 100
 MAX_ENDPOINT = 2000
@@ -110,21 +113,32 @@ def parse_topics(data: Any, *, required: bool) -> list[str] | None:
     return list(dict.fromkeys(topics))
 
 
-def _resolve(topic: str) -> Tag | None:
-    """The tag of "thema:<slug>" (None for "eilmeldungen"); PushInvalid for anything else. A
-    tag only restricted or draft articles use is unknown here, as on its page (the gate)."""
+def _resolve(topic: str) -> tuple[str, Tag | None, Author | None]:
+    """(kind, tag, author) of a topic; PushInvalid for anything else. A tag or author only
+    restricted or draft articles have is unknown here, as on their pages (the gate)."""
     if topic == BREAKING:
-        return None
+        return BREAKING, None, None
     if topic.startswith(TAG_PREFIX):
         tag = tag_public(slug=topic.removeprefix(TAG_PREFIX))
         if tag is not None:
-            return tag
+            return PushTopic.Kind.TAG.value, tag, None
         raise PushInvalid(f"unknown topic: {topic}")
-    raise PushInvalid(f"unknown topic: {topic} (expected thema:<slug> or eilmeldungen)")
+    if topic.startswith(AUTHOR_PREFIX):
+        author = author_public(slug=topic.removeprefix(AUTHOR_PREFIX))
+        if author is not None:
+            return PushTopic.Kind.AUTHOR.value, None, author
+        raise PushInvalid(f"unknown topic: {topic}")
+    raise PushInvalid(
+        f"unknown topic: {topic} (expected thema:<slug>, autor:<slug> or eilmeldungen)"
+    )
 
 
-def topic_name(kind: str, tag_slug: str | None) -> str:
-    return f"{TAG_PREFIX}{tag_slug}" if kind == PushTopic.Kind.TAG else kind
+def topic_name(kind: str, tag_slug: str | None, author_slug: str | None = None) -> str:
+    if kind == PushTopic.Kind.TAG:
+        return f"{TAG_PREFIX}{tag_slug}"
+    if kind == PushTopic.Kind.AUTHOR:
+        return f"{AUTHOR_PREFIX}{author_slug}"
+    return kind
 
 
 def push_topics(*, subscription: BrowserSubscription) -> list[str] | None:
@@ -132,8 +146,8 @@ def push_topics(*, subscription: BrowserSubscription) -> list[str] | None:
     stored = _stored(subscription)
     if stored is None:
         return None
-    rows = stored.topics.values_list("kind", "tag__slug")
-    return sorted(topic_name(kind, slug) for kind, slug in rows)
+    rows = stored.topics.values_list("kind", "tag__slug", "author__slug")
+    return sorted(topic_name(kind, tag, author) for kind, tag, author in rows)
 
 
 def _stored(subscription: BrowserSubscription) -> PushSubscription | None:
@@ -152,7 +166,7 @@ def push_subscribe(*, subscription: BrowserSubscription, topics: list[str]) -> l
     go, since their owner can no longer read our messages. Atomic: an unknown topic (PushInvalid)
     writes nothing.
     """
-    resolved = [(topic, _resolve(topic)) for topic in topics]
+    resolved = [_resolve(topic) for topic in topics]
     with transaction.atomic():
         stored, created = PushSubscription.objects.select_for_update().get_or_create(
             endpoint_hash=subscription.endpoint_hash,
@@ -166,16 +180,12 @@ def push_subscribe(*, subscription: BrowserSubscription, topics: list[str]) -> l
             stored.topics.all().delete()
             stored.auth, stored.p256dh = subscription.auth, subscription.p256dh
             stored.save(update_fields=["auth", "p256dh", "updated_at"])
-        have = set(stored.topics.values_list("kind", "tag_id"))
+        have = set(stored.topics.values_list("kind", "tag_id", "author_id"))
         PushTopic.objects.bulk_create(
             [
-                PushTopic(
-                    subscription=stored,
-                    kind=PushTopic.Kind.BREAKING if tag is None else PushTopic.Kind.TAG,
-                    tag=tag,
-                )
-                for _, tag in resolved
-                if (BREAKING if tag is None else PushTopic.Kind.TAG, tag and tag.pk) not in have
+                PushTopic(subscription=stored, kind=kind, tag=tag, author=author)
+                for kind, tag, author in resolved
+                if (kind, tag and tag.pk, author and author.pk) not in have
             ]
         )
     return push_topics(subscription=subscription) or []
@@ -197,6 +207,9 @@ def push_unsubscribe(
                     stored.topics.filter(kind=BREAKING).delete()
                 elif topic.startswith(TAG_PREFIX):
                     stored.topics.filter(tag__slug=topic.removeprefix(TAG_PREFIX)).delete()
+                elif topic.startswith(AUTHOR_PREFIX):
+                    slug = topic.removeprefix(AUTHOR_PREFIX)
+                    stored.topics.filter(author__slug=slug).delete()
                 else:
                     raise PushInvalid(f"unknown topic: {topic}")
             if stored.topics.exists():

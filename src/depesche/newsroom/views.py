@@ -36,7 +36,12 @@ def author_page(request: HttpRequest, slug: str) -> HttpResponse:
         settings.PAGE_SIZE,
     )
     return cacheable(
-        render(request, "newsroom/author_page.html", {"author": author, "articles": articles})
+        render(
+            request,
+            "newsroom/author_page.html",
+            # The key of "Im Browser benachrichtigen" (push.js): follow the author by Web Push.
+            {"author": author, "articles": articles, "vapid_public_key": settings.VAPID_PUBLIC_KEY},
+        )
     )
 
 

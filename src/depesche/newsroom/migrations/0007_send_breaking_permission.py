@@ -35,22 +35,29 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsroom', '0006_authors'),
+        ("newsroom", "0006_authors"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='articlepage',
-            options={'permissions': [('send_breaking', 'Eilmeldungen auslösen')], 'verbose_name': 'Artikel', 'verbose_name_plural': 'Artikel'},
+            name="articlepage",
+            options={
+                "permissions": [("send_breaking", "Eilmeldungen auslösen")],
+                "verbose_name": "Artikel",
+                "verbose_name_plural": "Artikel",
+            },
         ),
         migrations.AlterField(
-            model_name='articlepage',
-            name='breaking',
-            field=models.BooleanField(default=False, help_text='Wird überall als „Eilmeldung“ gekennzeichnet und bei der Veröffentlichung sofort an Browser und Leser verschickt, die Eilmeldungen abonniert haben.', verbose_name='Eilmeldung'),
+            model_name="articlepage",
+            name="breaking",
+            field=models.BooleanField(
+                default=False,
+                help_text="Wird überall als „Eilmeldung“ gekennzeichnet und bei der Veröffentlichung sofort an Browser und Leser verschickt, die Eilmeldungen abonniert haben.",
+                verbose_name="Eilmeldung",
+            ),
         ),
         migrations.RunPython(grant, revoke),
     ]
