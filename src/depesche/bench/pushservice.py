@@ -149,6 +149,8 @@ def _raw_connection(
     origin: str, headers: dict[str, str], body: bytes, first: int, count: int
 ) -> None:
     with requests.Session() as session:
+        # As the workers' sessions (delivery/webpush.py): no proxy lookup per request.
+        session.trust_env = False
         for n in range(first, first + count):
             response = session.post(f"{origin}/push/{n}", data=body, headers=headers, timeout=10)
             if response.status_code != 201:
