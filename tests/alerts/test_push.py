@@ -205,3 +205,23 @@ def test_a_browser_follows_an_author(site_tree, push_service, client, settings):
     payload = browser.decrypt(push_service.received[0].body)
     assert payload["topic"] == "autor:jana-weber"
     assert payload["title"] == "Weber über Speicher"
+
+
+def test_the_environments_proxy_and_no_proxy_are_honoured(push_service, monkeypatch):
+    """The sender reads the proxy variables once per push service, not per request: still a
+    proxy named there carries the request, and NO_PROXY still bypasses it."""
+    from depesche.config import vapid
+    from depesche.delivery.webpush import PushSender
+
+    browser = Browser(push_service)
+    sender = PushSender(private_key=vapid.new_private_key(), subject="mailto:x@example.org")
+    send = dict(p256dh=browser.p256dh, auth=browser.subscription()["keys"]["auth"])
+    monkeypatch.setenv("HTTP_PROXY", push_service.origin)  # the stand-in plays the proxy
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    via_proxy = sender.send(
+        endpoint="http://push.invalid/push/p1", payload=b"{}", ttl=60, urgency="normal", **send
+    )
+    direct = sender.send(endpoint=browser.endpoint, payload=b"{}", ttl=60, urgency="normal", **send)
+    assert via_proxy.outcome == "sent" and direct.outcome == "sent"
+    # A proxy is asked for the absolute URL; the direct request for the path.
+    assert [r.path for r in push_service.received] == ["http://push.invalid/push/p1", browser.path]

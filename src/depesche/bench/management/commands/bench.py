@@ -1,4 +1,4 @@
-"""`depesche bench fanout|podcast|speech|pages …`: benchmarks that print figures (JSON with
+"""`depesche bench fanout|push|podcast|speech|pages …`: benchmarks that print figures (JSON with
 --json)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from depesche.audio.errors import SynthesisError
-from depesche.bench import asr, fanout, pages, podcast, speech
+from depesche.bench import asr, fanout, pages, podcast, push, speech
 
 
 def _positive(value: str) -> int:
@@ -46,6 +46,24 @@ class Command(BaseCommand):
         )
         fanout.add_argument("--json", action="store_true", help="print one JSON object")
         fanout.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+        push_parser = commands.add_parser(
+            "push",
+            help="Publish an article followed by N browsers and measure the Web Push sending.",
+        )
+        push_parser.add_argument(
+            "--subscribers", type=_positive, default=10_000, help="default 10000"
+        )
+        push_parser.add_argument(
+            "--workers", type=_positive, default=1, help="worker processes (default 1)"
+        )
+        push_parser.add_argument(
+            "--database-url",
+            default="",
+            help="a PostgreSQL server to run on (a scratch database is created there and "
+            "dropped afterwards); default: a temporary SQLite file",
+        )
+        push_parser.add_argument("--json", action="store_true", help="print one JSON object")
+        push_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
         podcast = commands.add_parser(
             "podcast",
             help="Synthesise a fixed German text of about 1,000 words to MP3 and time it.",
@@ -117,6 +135,9 @@ class Command(BaseCommand):
         if options["benchmark"] == "speech":
             self.speech(options)
             return
+        if options["benchmark"] == "push":
+            self.push(options)
+            return
         opts = fanout.Options(
             subscribers=options["subscribers"],
             tags=options["tags"],
@@ -135,6 +156,32 @@ class Command(BaseCommand):
             return
         try:
             result = fanout.run_inner(opts)
+        except (RuntimeError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            for key, value in result.items():
+                self.stdout.write(f"{key}: {value}")
+
+    def push(self, options: dict[str, Any]) -> None:
+        opts = push.Options(
+            subscribers=options["subscribers"],
+            workers=options["workers"],
+            database_url=options["database_url"],
+        )
+        if not options["inner"]:
+            if not opts.database_url and opts.workers > 1:
+                raise CommandError(
+                    "SQLite runs one worker; use --database-url postgres://… for more"
+                )
+            argv = [arg for arg in sys.argv[2:] if arg != "--inner"]
+            code = push.run_outer(opts, argv)
+            if code:
+                raise CommandError(f"the benchmark failed (exit code {code})")
+            return
+        try:
+            result = push.run_inner(opts)
         except (RuntimeError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
