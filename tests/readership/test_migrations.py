@@ -36,9 +36,10 @@ def test_rows_and_content_type_move_from_digest_to_readership(site_tree):
             'CREATE TABLE "digest_articleviews" ("id" integer PRIMARY KEY, '
             '"day" date NOT NULL, "count" integer NOT NULL, "article_id" integer NOT NULL)'
         )
+        # Ids given: "integer PRIMARY KEY" numbers rows by itself on SQLite only.
         cursor.execute(
-            'INSERT INTO "digest_articleviews" ("article_id", "day", "count") '
-            "VALUES (%s, '2026-11-30', 7), (%s, '2026-12-01', 3)",
+            'INSERT INTO "digest_articleviews" ("id", "article_id", "day", "count") '
+            "VALUES (1, %s, '2026-11-30', 7), (2, %s, '2026-12-01', 3)",
             [article.pk, article.pk],
         )
     ContentType.objects.filter(model="articleviews").delete()
