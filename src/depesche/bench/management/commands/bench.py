@@ -144,25 +144,7 @@ class Command(BaseCommand):
             workers=options["workers"],
             database_url=options["database_url"],
         )
-        if not options["inner"]:
-            if not opts.database_url and opts.workers > 1:
-                raise CommandError(
-                    "SQLite runs one worker; use --database-url postgres://… for more"
-                )
-            argv = [arg for arg in sys.argv[2:] if arg != "--inner"]
-            code = fanout.run_outer(opts, argv)
-            if code:
-                raise CommandError(f"the benchmark failed (exit code {code})")
-            return
-        try:
-            result = fanout.run_inner(opts)
-        except (RuntimeError, ValueError) as exc:
-            raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result))
-        else:
-            for key, value in result.items():
-                self.stdout.write(f"{key}: {value}")
+        self.workers_benchmark(fanout, opts, options)
 
     def push(self, options: dict[str, Any]) -> None:
         opts = push.Options(
@@ -170,18 +152,24 @@ class Command(BaseCommand):
             workers=options["workers"],
             database_url=options["database_url"],
         )
+        self.workers_benchmark(push, opts, options)
+
+    def workers_benchmark(self, module: Any, opts: Any, options: dict[str, Any]) -> None:
+        """`bench fanout` and `bench push`: W worker processes in a scratch database. The outer
+        run creates the database and starts the inner run (`--inner`) on it; the inner run
+        measures and prints."""
         if not options["inner"]:
             if not opts.database_url and opts.workers > 1:
                 raise CommandError(
                     "SQLite runs one worker; use --database-url postgres://… for more"
                 )
             argv = [arg for arg in sys.argv[2:] if arg != "--inner"]
-            code = push.run_outer(opts, argv)
+            code = module.run_outer(opts, argv)
             if code:
                 raise CommandError(f"the benchmark failed (exit code {code})")
             return
         try:
-            result = push.run_inner(opts)
+            result = module.run_inner(opts)
         except (RuntimeError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
