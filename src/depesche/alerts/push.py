@@ -18,6 +18,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from depesche.alerts.models import ArticlePush, PushDelivery, Urgency
+from depesche.alerts.services import FANOUT_STALL, fanout_slice_bounds
 from depesche.audience.models import PushSubscription, PushTopic
 from depesche.delivery.kinds import PushKind, PushMessage
 from depesche.newsroom.models import ArticlePageAuthor, ArticlePageTag, Author
@@ -27,9 +28,6 @@ logger = logging.getLogger(__name__)
 
 # The notification's body: the teaser, cut at a word to this many characters.
 BODY_MAX = 120
-SLICE_FIRST = 2_000
-SLICE = 50_000
-STALL = timedelta(seconds=60)
 
 
 def teaser_cut(text: str, limit: int = BODY_MAX) -> str:
@@ -135,9 +133,7 @@ def _slice(article_id: int) -> int | None:
             return None
         if not article_is_public(article_id=article_id):
             return None  # taken down or restricted meanwhile: lifting it resumes
-        done = push.covered_to - push.first_id
-        size = min(SLICE, max(SLICE_FIRST, 2 * done))
-        low, high = push.covered_to, push.covered_to + size
+        low, high = fanout_slice_bounds(first_id=push.first_id, covered_to=push.covered_to)
         with connection.cursor() as cursor:
             cursor.execute(
                 _fanout_sql(),
@@ -165,7 +161,7 @@ def _slice(article_id: int) -> int | None:
 def push_fanouts_resume() -> int:
     """Finish push fan-outs whose worker died half-way; returns the rows written."""
     stalled = ArticlePush.objects.filter(
-        finished_at__isnull=True, progressed_at__lt=timezone.now() - STALL
+        finished_at__isnull=True, progressed_at__lt=timezone.now() - FANOUT_STALL
     )
     return sum(
         push_enqueue_for_article(article_id=article_id)

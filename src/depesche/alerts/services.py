@@ -97,6 +97,13 @@ FANOUT_SLICE = 50_000
 FANOUT_STALL = timedelta(seconds=60)
 
 
+def fanout_slice_bounds(*, first_id: int, covered_to: int) -> tuple[int, int]:
+    """The id range (low, high] of a fan-out's next slice, by the doubling rule above (the
+    email and the Web Push fan-outs alike)."""
+    size = min(FANOUT_SLICE, max(FANOUT_FIRST_SLICE, 2 * (covered_to - first_id)))
+    return covered_to, covered_to + size
+
+
 def deliveries_enqueue_for_article(*, article_id: int) -> int:
     """Start (or resume) the alert fan-out of a newly published article; returns rows written.
 
@@ -160,9 +167,7 @@ def _fanout_slice(article_id: int) -> int | None:
             # Taken down or restricted while fanning out: no more rows. The alert stays
             # unfinished, so lifting the restriction (which enqueues the fan-out) resumes it.
             return None
-        done = alert.covered_to - alert.first_id
-        size = min(FANOUT_SLICE, max(FANOUT_FIRST_SLICE, 2 * done))
-        low, high = alert.covered_to, alert.covered_to + size
+        low, high = fanout_slice_bounds(first_id=alert.first_id, covered_to=alert.covered_to)
         params: dict[str, Any] = {
             "article": article_id,
             "pending": Delivery.Status.PENDING.value,
