@@ -16,7 +16,6 @@ which is the cost per subscription.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -39,6 +38,7 @@ from depesche.bench.fanout import (
 from depesche.bench.progress import progress
 from depesche.bench.pushservice import PushStandIn, raw_post
 from depesche.bench.scratch import run_inner_in_scratch
+from depesche.config.vapid import b64url
 
 RAW_MAX_REQUESTS = 50_000
 STALL_SECONDS = 120
@@ -62,10 +62,6 @@ def run_outer(options: Options, argv: list[str]) -> int:
 # --- the inner run, inside the scratch database ---------------------------------------------
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 @dataclass(frozen=True)
 class BrowserKeys:
     """One browser's subscription keys (shared by every seeded row) and how it decrypts."""
@@ -86,7 +82,7 @@ class BrowserKeys:
         point = self.private_key.public_key().public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
-        return _b64url(point)
+        return b64url(point)
 
     def decrypt(self, body: bytes) -> dict[str, Any]:
         import http_ece
@@ -106,7 +102,7 @@ def seed(count: int, *, origin: str, tag_name: str, keys: BrowserKeys) -> None:
     now = timezone.now()
     tag = Tag.objects.get(name=tag_name)  # created with the article
     subscription = PushSubscription(
-        endpoint="x", endpoint_hash="x", p256dh=keys.p256dh, auth=_b64url(keys.auth),
+        endpoint="x", endpoint_hash="x", p256dh=keys.p256dh, auth=b64url(keys.auth),
         created_at=now, updated_at=now,
     )  # fmt: skip
     columns, values = _values_of(subscription, {"endpoint", "endpoint_hash"})
