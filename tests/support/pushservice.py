@@ -4,7 +4,6 @@ what it receives (RFC 8291, with http_ece), as a browser would."""
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import sys
@@ -19,13 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+from depesche.config.vapid import b64url, b64url_decode
 
 
 @dataclass
