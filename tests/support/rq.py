@@ -17,6 +17,7 @@ from django_rq.queues import DjangoRQ
 from django_tasks.base import Task, TaskResult
 from rq import SimpleWorker
 from rq.queue import Queue
+from rq.registry import ScheduledJobRegistry
 from rq.timeouts import TimerDeathPenalty
 from typing_extensions import ParamSpec
 
@@ -32,6 +33,14 @@ class NamespacedQueue(DjangoRQ):
     database) share one Redis database without taking each other's jobs."""
 
     redis_queue_namespace_prefix = f"{Queue.redis_queue_namespace_prefix}{settings.RQ_NAMESPACE}:"
+
+
+# RQ names a queue's registries after the queue's name ("default"), not its key, and builds the
+# deferred tasks' registry itself (Queue.schedule_job): without this, deferred tasks of every
+# test process would share one registry, and one process's worker would move (or a test's clean-up
+# delete) another's. Imported wherever the namespaced queues are, as RQ_QUEUES names this module.
+if settings.RQ_NAMESPACE:
+    ScheduledJobRegistry.key_template = f"rq:scheduled:{settings.RQ_NAMESPACE}:{{0}}"
 
 
 class _InlineWorker(SimpleWorker):

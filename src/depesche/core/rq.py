@@ -11,7 +11,9 @@
 - Deferred tasks (run_after): `move_deferred` puts them on their queue when due, in a thread of
   the worker. RQ's own `with_scheduler` would fork a scheduler process from the threaded worker,
   the hazard just named, and a worker stopping waits for that child without a time limit (CI
-  once saw a worker not exit within 30 s of SIGTERM).
+  once saw a worker not exit within 30 s of SIGTERM). RQ's scheduler also moves jobs onto a
+  plain `Queue(name)`, not the queue class RQ_QUEUES configures, so we move them ourselves
+  (`move_due`) with RQ's lock scripts.
 
 The test suite's backend (every task through Redis, then run in the test's thread) is test code:
 tests/support/rq.py.
@@ -24,6 +26,7 @@ import os
 import socket
 import threading
 from typing import Any, TypeVar
+from uuid import uuid4
 
 import django_rq
 import redis
@@ -33,7 +36,8 @@ from django_tasks_rq import Job
 from django_tasks_rq import RQBackend as BaseRQBackend
 from rq import SimpleWorker
 from rq.queue import Queue
-from rq.scheduler import RQScheduler
+from rq.scripts import acquire_or_refresh_lock, release_lock
+from rq.utils import current_timestamp
 from typing_extensions import ParamSpec
 
 from depesche.config.tasks import DEFAULT_QUEUE, LOW_QUEUE, RQ_QUEUE_NAMES
@@ -95,29 +99,66 @@ def worker(*, name: str | None = None) -> Worker:
     return Worker(**worker_kwargs(), name=name or f"{socket.gethostname()}.{os.getpid()}")
 
 
-def move_deferred(*, stop: threading.Event, interval: int = 1) -> None:
+# A mover that stops refreshing its lock (a killed worker) hands over after this long.
+MOVER_LOCK_SECONDS = 60
+
+
+def mover_lock_key(queue: Queue) -> str:
+    """The lock of the one worker that moves `queue`'s deferred tasks. Named after the queue's
+    key, so queues that keep their keys apart (the test suite's per-process namespaces) also
+    keep their movers apart."""
+    return f"rq:deferred-mover:{queue.key}"
+
+
+def move_due(queue: Queue) -> int:
+    """Put `queue`'s deferred tasks that are due onto `queue` itself; return how many moved.
+
+    RQScheduler does the same with a plain `Queue(name)`, which loses the queue class configured
+    in RQ_QUEUES (and with it the keys the workers listen on); this keeps the queue we are given.
+    """
+    registry = queue.scheduled_job_registry
+    job_ids = registry.get_jobs_to_schedule(current_timestamp())
+    if not job_ids:
+        return 0
+    jobs = queue.job_class.fetch_many(job_ids, connection=queue.connection)
+    moved = 0
+    with queue.connection.pipeline() as pipeline:
+        for job_id, job in zip(job_ids, jobs, strict=True):
+            if job is not None:  # expired or deleted meanwhile: only its registry entry is left
+                queue.enqueue_job(job, pipeline=pipeline)
+                moved += 1
+            registry.remove(job_id, pipeline=pipeline)
+        pipeline.execute()
+    return moved
+
+
+def move_deferred(*, stop: threading.Event, interval: float = 1.0) -> None:
     """Until `stop` is set: every `interval` seconds move the deferred tasks that are due onto
-    their queues. RQScheduler's own steps, run in this thread instead of a forked process: take
-    or refresh each queue's scheduler lock (one mover per queue among all workers; a lock not
-    refreshed expires after a minute and another worker takes over), then enqueue what is due."""
+    their queues, for each queue whose mover lock this thread holds (one mover per queue among
+    all workers; a lock not refreshed expires after MOVER_LOCK_SECONDS and another worker's
+    thread takes over). The locks are released when it stops, so another worker takes over at
+    once."""
     ours = queues()
-    scheduler = RQScheduler(
-        [queue.name for queue in ours],
-        connection=worker_kwargs()["connection"],
-        # Whole seconds: RQ's lock script sets the lock's lifetime to interval + 60 seconds.
-        interval=interval,
-        logging_level="WARNING",
-    )
+    connection = worker_kwargs()["connection"]
+    me = uuid4().hex
+    held: set[str] = set()
     try:
         while not stop.is_set():
             try:
-                if scheduler.acquire_locks():
-                    scheduler.enqueue_scheduled_jobs()
+                for queue in ours:
+                    key = mover_lock_key(queue)
+                    outcome = acquire_or_refresh_lock(connection, key, me, MOVER_LOCK_SECONDS)
+                    if outcome == "taken":
+                        held.discard(key)
+                        continue
+                    held.add(key)
+                    move_due(queue)
             except redis.RedisError:  # Redis away for a moment: the next round retries
                 logger.exception("moving deferred tasks failed")
             stop.wait(interval)
     finally:
-        try:
-            scheduler.release_locks()
-        except redis.RedisError:  # the lock expires by itself
-            logger.warning("could not release the scheduler locks; they expire in a minute")
+        for key in held:
+            try:
+                release_lock(connection, key, me)
+            except redis.RedisError:  # the lock expires by itself
+                logger.warning("could not release %s; it expires within a minute", key)
