@@ -220,3 +220,41 @@ def test_push_page_and_the_offer_beside_the_email_form(client, tags, settings):
     assert 'data-push-topic="thema:energie"' in signup
     assert f'data-vapid-key="{settings.VAPID_PUBLIC_KEY}"' in signup
     assert "depesche/push.js" in signup
+
+
+def test_a_renewed_subscription_keeps_the_browsers_topics(client, tags, push_service):
+    old, new = Browser(push_service), Browser(push_service)
+    body = {"subscription": old.subscription(), "topics": ["eilmeldungen", "thema:energie"]}
+    post(client, "/push/subscribe/", body)
+    renewal = {"subscription": new.subscription(), "replaces": old.subscription()}
+    renewed = post(client, "/push/renew/", renewal)
+    assert renewed.status_code == 201
+    assert renewed.json() == {"topics": ["eilmeldungen", "thema:energie"]}
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [new.endpoint]
+    # The service worker's request retried: the same answer, nothing written twice.
+    again = post(client, "/push/renew/", renewal)
+    assert again.status_code == 201 and again.json() == renewed.json()
+    assert PushTopic.objects.count() == 2
+
+
+def test_a_renewal_needs_the_old_subscriptions_secret(client, tags, push_service):
+    owner, new = Browser(push_service), Browser(push_service)
+    post(
+        client,
+        "/push/subscribe/",
+        {"subscription": owner.subscription(), "topics": ["thema:energie"]},
+    )
+    stranger = owner.subscription()
+    stranger["keys"]["auth"] = Browser(push_service).subscription()["keys"]["auth"]
+    taken = post(client, "/push/renew/", {"subscription": new.subscription(), "replaces": stranger})
+    assert taken.status_code == 404
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [owner.endpoint]
+    missing = post(client, "/push/renew/", {"subscription": new.subscription()})
+    assert missing.status_code == 400 and missing.json() == {"error": "replaces is missing"}
+    same = post(
+        client,
+        "/push/renew/",
+        {"subscription": owner.subscription(), "replaces": owner.subscription()},
+    )
+    assert same.status_code == 400
+    assert PushTopic.objects.count() == 1

@@ -99,3 +99,52 @@ def test_a_reader_follows_a_topic_in_the_browser_and_ends_it(
     assert page.evaluate("localStorage.getItem('test.push.subscribed')") is None
     assert not PushSubscription.objects.exists()
     assert PushDelivery.objects.get().subscription_id is None  # the record stays
+
+
+# Chromium does not fire `pushsubscriptionchange` (Firefox does), and an event the test
+# dispatches is untrusted, so its waitUntil would throw: the test keeps the promise instead.
+CHANGE_SUBSCRIPTION = """
+async ([old, fresh]) => {
+  PushManager.prototype.subscribe = async function (options) {
+    self.__subscribedWithKey = Array.from(new Uint8Array(options.applicationServerKey));
+    return { endpoint: fresh.endpoint, toJSON: () => fresh };
+  };
+  let pending = null;
+  ExtendableEvent.prototype.waitUntil = function (promise) { pending = promise; };
+  const event = new ExtendableEvent("pushsubscriptionchange");
+  Object.defineProperty(event, "oldSubscription", { value: { toJSON: () => old } });
+  Object.defineProperty(event, "newSubscription", { value: null });
+  self.dispatchEvent(event);
+  await pending;
+  return self.__subscribedWithKey;
+}
+"""
+
+
+def test_the_service_worker_moves_the_topics_to_a_renewed_subscription(
+    page, site, site_tree, push_service, settings
+):
+    from depesche.audience.models import PushSubscription
+    from depesche.audience.push import parse_subscription, push_subscribe
+    from depesche.config.vapid import b64url_decode
+
+    dialog_already_seen(page)
+    publish_article(site_tree.sections["Wirtschaft"], tags=["Energie"])
+    old, fresh = Browser(push_service), Browser(push_service)
+    push_subscribe(
+        subscription=parse_subscription({"subscription": old.subscription()}),
+        topics=["thema:energie"],
+    )
+    page.goto("/push/")
+    page.evaluate("navigator.serviceWorker.register('/sw.js', {scope: '/'})")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    worker = next(w for w in page.context.service_workers if w.url.endswith("/sw.js"))
+
+    key = worker.evaluate(CHANGE_SUBSCRIPTION, [old.subscription(), fresh.subscription()])
+
+    # With no new subscription given, the worker subscribed again with our VAPID key …
+    assert bytes(key) == b64url_decode(settings.VAPID_PUBLIC_KEY)
+    # … and the site moved the topics from the old subscription to the new one.
+    stored = PushSubscription.objects.get()
+    assert stored.endpoint == fresh.endpoint
+    assert list(stored.topics.values_list("tag__slug", flat=True)) == ["energie"]

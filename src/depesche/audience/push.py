@@ -48,54 +48,56 @@ class BrowserSubscription:
         return hashlib.sha256(self.endpoint.encode()).hexdigest()
 
 
-def _key(keys: dict[str, Any], name: str, size: int) -> str:
+def _key(keys: dict[str, Any], name: str, size: int, field: str) -> str:
     value = keys.get(name)
     if not isinstance(value, str):
-        raise PushInvalid(f"subscription.keys.{name} is missing")
+        raise PushInvalid(f"{field}.keys.{name} is missing")
     try:
         raw = b64url_decode(value)
     except ValueError as exc:
-        raise PushInvalid(f"subscription.keys.{name} is not base64url") from exc
+        raise PushInvalid(f"{field}.keys.{name} is not base64url") from exc
     if len(raw) != size:
-        raise PushInvalid(f"subscription.keys.{name} has {len(raw)} bytes, not {size}")
+        raise PushInvalid(f"{field}.keys.{name} has {len(raw)} bytes, not {size}")
     return value.rstrip("=")
 
 
-def _endpoint_allowed(endpoint: str) -> None:
+def _endpoint_allowed(endpoint: str, field: str) -> None:
     """https on a public host: the worker POSTs to it (see PUSH_ALLOW_LOCAL_ENDPOINTS)."""
     parts = urlsplit(endpoint)
     host = parts.hostname or ""
     if settings.PUSH_ALLOW_LOCAL_ENDPOINTS and parts.scheme in ("http", "https") and host:
         return
     if parts.scheme != "https" or not host:
-        raise PushInvalid("subscription.endpoint must be an https URL")
+        raise PushInvalid(f"{field}.endpoint must be an https URL")
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         if is_loopback_host(host) or "." not in host:
-            raise PushInvalid("subscription.endpoint must be a public host") from None
+            raise PushInvalid(f"{field}.endpoint must be a public host") from None
         return
     if not address.is_global:
-        raise PushInvalid("subscription.endpoint must be a public host")
+        raise PushInvalid(f"{field}.endpoint must be a public host")
 
 
-def parse_subscription(data: Any) -> BrowserSubscription:
-    """The subscription of a request body ({"subscription": {...}}); PushInvalid naming what
-    is wrong."""
-    if not isinstance(data, dict) or not isinstance(data.get("subscription"), dict):
-        raise PushInvalid("subscription is missing")
-    raw = data["subscription"]
+def parse_subscription(data: Any, field: str = "subscription") -> BrowserSubscription:
+    """The subscription in a request body's `field` ({"subscription": {...}}); PushInvalid
+    naming what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get(field), dict):
+        raise PushInvalid(f"{field} is missing")
+    raw = data[field]
     endpoint = raw.get("endpoint")
     if not isinstance(endpoint, str) or not endpoint:
-        raise PushInvalid("subscription.endpoint is missing")
+        raise PushInvalid(f"{field}.endpoint is missing")
     if len(endpoint) > MAX_ENDPOINT:
-        raise PushInvalid(f"subscription.endpoint is longer than {MAX_ENDPOINT} characters")
-    _endpoint_allowed(endpoint)
+        raise PushInvalid(f"{field}.endpoint is longer than {MAX_ENDPOINT} characters")
+    _endpoint_allowed(endpoint, field)
     keys = raw.get("keys")
     if not isinstance(keys, dict):
-        raise PushInvalid("subscription.keys is missing")
+        raise PushInvalid(f"{field}.keys is missing")
     # p256dh: an uncompressed P-256 point; auth: 16 random bytes (RFC 8291).
-    return BrowserSubscription(endpoint, _key(keys, "p256dh", 65), _key(keys, "auth", 16))
+    return BrowserSubscription(
+        endpoint, _key(keys, "p256dh", 65, field), _key(keys, "auth", 16, field)
+    )
 
 
 def parse_topics(data: Any, *, required: bool) -> list[str] | None:
@@ -216,6 +218,41 @@ def push_unsubscribe(
                 return push_topics(subscription=subscription)
         stored.delete()
         return []
+
+
+def push_renew(
+    *, subscription: BrowserSubscription, replaces: BrowserSubscription
+) -> list[str] | None:
+    """The browser's push service replaced `replaces` by `subscription` (the service worker's
+    `pushsubscriptionchange`): the topics move to the new subscription and the old one goes.
+    Returns all the new one follows; None when we hold neither (the old one's auth secret
+    proves the caller is the browser that followed them). A retried renewal answers as the
+    first did."""
+    if replaces.endpoint_hash == subscription.endpoint_hash:
+        raise PushInvalid("replaces is the same subscription")
+    with transaction.atomic():
+        old = _stored(replaces)
+        if old is None:
+            return push_topics(subscription=subscription)
+        rows = old.topics.values_list("kind", "tag__slug", "author__slug")
+        # A tag or author no longer public is left behind: the browser did not choose it now.
+        topics = [
+            topic
+            for topic in (topic_name(kind, tag, author) for kind, tag, author in rows)
+            if _known(topic)
+        ]
+        old.delete()
+        if not topics:
+            return []
+        return push_subscribe(subscription=subscription, topics=topics)
+
+
+def _known(topic: str) -> bool:
+    try:
+        _resolve(topic)
+    except PushInvalid:
+        return False
+    return True
 
 
 def push_subscription_gone(*, subscription_id: int) -> None:

@@ -75,6 +75,24 @@ def unsubscribe(request: HttpRequest) -> HttpResponse:
 
 @csrf_origin_protect
 @require_POST
+def renew(request: HttpRequest) -> HttpResponse:
+    """{"subscription": new, "replaces": old} → 201 {"topics": [...]}: the service worker's
+    answer to `pushsubscriptionchange` (the push service renewed or expired the browser's
+    subscription). 404 when we hold no such old subscription."""
+    try:
+        data = _body(request)
+        subscription = push.parse_subscription(data)
+        replaces = push.parse_subscription(data, "replaces")
+        followed = push.push_renew(subscription=subscription, replaces=replaces)
+    except push.PushInvalid as exc:
+        return _error(str(exc))
+    if followed is None:
+        return _error("unknown subscription", status=404)
+    return _answer({"topics": followed}, status=201)
+
+
+@csrf_origin_protect
+@require_POST
 def topics(request: HttpRequest) -> HttpResponse:
     """{"subscription": {...}} → {"topics": [...]}: what /push/ shows this browser."""
     try:
@@ -98,6 +116,11 @@ def manage(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """/sw.js at the root: a service worker controls the paths below its own, and push
     subscriptions belong to the whole site."""
-    response = render(request, "audience/sw.js", content_type="text/javascript; charset=utf-8")
+    response = render(
+        request,
+        "audience/sw.js",
+        {"vapid_public_key": settings.VAPID_PUBLIC_KEY},
+        content_type="text/javascript; charset=utf-8",
+    )
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -18,6 +18,7 @@ urlpatterns = [
     path("push/", push_views.manage, name="push"),
     path("push/subscribe/", push_views.subscribe, name="push-subscribe"),
     path("push/unsubscribe/", push_views.unsubscribe, name="push-unsubscribe"),
+    path("push/renew/", push_views.renew, name="push-renew"),
     path("push/themen/", push_views.topics, name="push-topics"),
     path("sw.js", push_views.service_worker, name="service-worker"),
 ]
