@@ -84,6 +84,15 @@ def test_low_priority_tasks_wait_in_their_own_queue(settings, redis_queues):
     assert isinstance(task_backends["default"], RQBackend)
 
 
+def test_a_deferred_task_is_never_due_before_its_time(settings, redis_queues):
+    settings.TASKS = RQ_TASKS
+    due = (timezone.now() + timedelta(seconds=30)).replace(microsecond=400_000)
+    result = ping_task.using(run_after=due).enqueue()
+    # RQ keeps whole seconds, cut down: unrounded, this task would be due 0.4 s early.
+    scheduled = redis_queues[0].scheduled_job_registry.get_scheduled_time(result.id)
+    assert due <= scheduled < due + timedelta(seconds=1)
+
+
 def start_worker(env: dict[str, str], errlog) -> subprocess.Popen:
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, django_settings.DATABASES["default"]["NAME"]],

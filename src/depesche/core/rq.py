@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import threading
+from datetime import timedelta
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -62,6 +63,11 @@ class RQBackend(BaseRQBackend):
     ) -> TaskResult[T]:
         if task.priority < DEFAULT_TASK_PRIORITY and task.queue_name == DEFAULT_QUEUE:
             task = task.using(queue_name=LOW_QUEUE)
+        if task.run_after is not None and task.run_after.microsecond:
+            # RQ keeps a deferred job's time in whole seconds, cut down: a task due at
+            # 12:00:00.4 would run from 12:00:00.0. Rounded up, it never runs early.
+            due = task.run_after.replace(microsecond=0) + timedelta(seconds=1)
+            task = task.using(run_after=due)
         return super().enqueue(task, args, kwargs)
 
 
