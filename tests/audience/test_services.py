@@ -721,7 +721,15 @@ def test_list_unsubscribe_all(reader_with_everything):
 def test_export_contains_everything_and_is_json(reader_with_everything, texts):
     other = confirmed(texts, "andere@example.org")
     data = json.loads(json.dumps(subscriber_export(subscriber=reader_with_everything)))
-    assert set(data) == {"subscriber", "subscriptions", "follows", "consent_ledger", "deliveries"}
+    assert set(data) == {
+        "subscriber",
+        "subscriptions",
+        "follows",
+        "author_follows",
+        "consent_ledger",
+        "deliveries",
+    }
+    assert data["author_follows"] == []
     assert data["subscriber"]["email"] == "leserin@example.org"
     assert data["subscriber"]["status"] == "active"
     assert data["subscriber"]["confirmed_at"] is not None
