@@ -118,9 +118,7 @@ def test_the_fanout_of_tags_and_authors_is_one_statement(
             AuthorFollow.objects.create(subscriber=reader, author=muster, active=True)
         author_follower(f"autor{i}@example.org", muster)
     with django_capture_on_commit_callbacks(execute=False):
-        article = publish_article(
-            site_tree.sections["Politik"], tags=["Energie"], authors=[muster]
-        )
+        article = publish_article(site_tree.sections["Politik"], tags=["Energie"], authors=[muster])
     with CaptureQueriesContext(connection) as queries:
         written = deliveries_enqueue_for_article(article_id=article.pk)
     assert written == 2 * followers == Delivery.objects.count()
