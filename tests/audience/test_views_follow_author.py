@@ -13,6 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from depesche.audience import erasure, links, subscriptions
 from depesche.audience.admin_views import SUBSCRIBERS
+from depesche.audience.admin_views.common import purpose_label
 from depesche.audience.ledger import Visit
 from depesche.audience.models import (
     AuthorFollow,
@@ -68,6 +69,7 @@ def follow_controls(response):
 def test_the_author_page_has_a_plus_follow_link_for_unknown_readers(client, muster):
     response = client.get(PAGE)
     assert response.status_code == 200
+    assert_accessible(response)
     link, form = follow_controls(response)
     assert link is not None and form is None
     text = " ".join(link.get_text().split())
@@ -164,7 +166,9 @@ def reader_browser(muster, smtp_mails, django_capture_on_commit_callbacks):
 
 
 def test_one_post_follows_the_author(reader_browser, muster):
-    _, form = follow_controls(reader_browser.get(PAGE))
+    page = reader_browser.get(PAGE)
+    assert_accessible(page)
+    _, form = follow_controls(page)
     assert form is not None and form.find("input", attrs={"name": "csrfmiddlewaretoken"})
     assert reader_browser.post(FOLLOW, {}).status_code == 403  # no CSRF token
     response = reader_browser.post(form["action"], submit(form))
@@ -280,3 +284,11 @@ def test_one_click_on_an_author_list_ends_exactly_that_follow(client, site_tree,
     assert list(AuthorFollow.objects.values_list("author__slug", flat=True)) == ["ben"]
     reader.refresh_from_db()
     assert reader.status == Subscriber.Status.ACTIVE
+
+
+def test_the_admin_names_author_purposes_for_people():
+    assert purpose_label("autor:anna-muster") == "Autor/in „anna-muster“"
+    assert purpose_label("thema:energie;autor:anna-muster") == (
+        "Thema „energie“; Autor/in „anna-muster“"
+    )
+    assert purpose_label("thema:energie") == "Thema „energie“"
