@@ -17,7 +17,7 @@ from taggit.models import Tag
 from wagtail.blocks import StreamValue
 
 from depesche.ads.models import Advertiser, Campaign
-from depesche.audience.models import Subscriber, Subscription, TagFollow
+from depesche.audience.models import AuthorFollow, Subscriber, Subscription, TagFollow
 from depesche.newsroom.models import ArticlePage, ArticlePageAuthor, Author, SectionPage
 from depesche.newsroom.services import article_dates_record
 
@@ -165,6 +165,22 @@ def follower(
     subscriber = SubscriberFactory(email=email, status=status)
     for name in tags:
         TagFollowFactory(subscriber=subscriber, tag__name=name, frequency=frequency, active=active)
+    return subscriber
+
+
+def author_follower(
+    email: str, *authors: Author, frequency: str = "sofort", status: str = "active"
+) -> Subscriber:
+    """A reader (created if new) following `authors` by email at `frequency`, confirmed."""
+    subscriber = SubscriberFactory(email=email, status=status)
+    for author in authors:
+        AuthorFollow.objects.create(
+            subscriber=subscriber,
+            author=author,
+            frequency=frequency,
+            active=True,
+            confirmed_at=timezone.now(),
+        )
     return subscriber
 
 

@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from depesche.audience import tasks
 from depesche.audience.models import (
+    AuthorFollow,
     ConsentRecord,
     NewsletterSettings,
     OptInRequest,
@@ -38,7 +39,7 @@ from depesche.audience.services import (
 from depesche.audience.texts import shown_texts
 from depesche.core.text import html_to_text
 from depesche.core.tokens import TokenExpired, TokenInvalid, make_token, read_token
-from depesche.newsroom.models import LegalPage
+from depesche.newsroom.models import Author, LegalPage
 from tests.support.audience import (
     CONFIRM_VISIT,
     PREFS_VISIT,
@@ -721,7 +722,15 @@ def test_list_unsubscribe_all(reader_with_everything):
 def test_export_contains_everything_and_is_json(reader_with_everything, texts):
     other = confirmed(texts, "andere@example.org")
     data = json.loads(json.dumps(subscriber_export(subscriber=reader_with_everything)))
-    assert set(data) == {"subscriber", "subscriptions", "follows", "consent_ledger", "deliveries"}
+    assert set(data) == {
+        "subscriber",
+        "subscriptions",
+        "follows",
+        "author_follows",
+        "consent_ledger",
+        "deliveries",
+    }
+    assert data["author_follows"] == []
     assert data["subscriber"]["email"] == "leserin@example.org"
     assert data["subscriber"]["status"] == "active"
     assert data["subscriber"]["confirmed_at"] is not None
@@ -760,9 +769,13 @@ def test_export_queries_do_not_grow_with_follows(
     for n in range(30):
         tag = Tag.objects.create(name=f"Thema {n}", slug=f"thema-{n}")
         follow(subscriber, tag, follow_texts)
-    with django_assert_max_num_queries(4):
+    for n in range(10):
+        author = Author.objects.create(name=f"Autorin {n}", slug=f"autorin-{n}")
+        AuthorFollow.objects.create(subscriber=subscriber, author=author, active=True)
+    with django_assert_max_num_queries(5):
         data = subscriber_export(subscriber=subscriber)
     assert len(data["follows"]) == 30
+    assert len(data["author_follows"]) == 10
     assert len(data["consent_ledger"]) == 32
 
 

@@ -51,9 +51,11 @@ class Delivery(OutboxRow):
     article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
     # The most frequent of the reader's matching follows: sofort beats täglich beats wöchentlich.
     kind = models.CharField(max_length=20, choices=TagFollow.Frequency.choices)
-    # Names of the article's tags the reader follows, named in the mail ("Energie, Klima").
+    # Names of the article's tags and authors the reader follows, named in the mail ("Energie,
+    # Anna Muster").
     matched_tags = models.TextField()
-    # Their slugs, comma-separated: the mail's one-click unsubscribe ends exactly these follows.
+    # Their keys, comma-separated: tag slugs and "autor:<slug>" (audience.links.author_key); the
+    # mail's one-click unsubscribe ends exactly these follows.
     matched_slugs = models.TextField(default="")
 
     class Meta:

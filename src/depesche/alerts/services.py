@@ -14,14 +14,15 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from depesche.alerts.models import ArticleAlert, Delivery
-from depesche.audience.models import Subscriber, Subscription, TagFollow
-from depesche.newsroom.models import ArticlePageTag
+from depesche.audience.links import AUTHOR_PREFIX
+from depesche.audience.models import AuthorFollow, Subscriber, Subscription, TagFollow
+from depesche.newsroom.models import ArticlePageAuthor, ArticlePageTag, Author
 from depesche.newsroom.selectors import article_is_public, article_public
 
 logger = logging.getLogger(__name__)
 
 _AGGREGATE = {
-    "postgresql": "string_agg({column}, '{sep}' ORDER BY t.name)",
+    "postgresql": "string_agg({column}, '{sep}' ORDER BY m.name)",
     "sqlite": "group_concat({column}, '{sep}')",
 }
 
@@ -32,33 +33,49 @@ def _aggregate(column: str, sep: str) -> str:
 
 def _fanout_sql() -> str:
     """One INSERT … SELECT: a row per active reader (in a slice of subscriber ids) following
-    any of the article's tags."""
+    any of the article's tags or authors. A reader who follows several of them gets one row:
+    its kind is the most urgent of their frequencies, and it names every matched topic (tag
+    names and author names; tag slugs and authors' "autor:<slug>" keys, links.author_key)."""
     follow = TagFollow._meta.db_table
+    author_follow = AuthorFollow._meta.db_table
     subscriber = Subscriber._meta.db_table
     tagged = ArticlePageTag._meta.db_table
+    written = ArticlePageAuthor._meta.db_table
     tag = Tag._meta.db_table
+    author = Author._meta.db_table
     instant, daily = TagFollow.Frequency.INSTANT.value, TagFollow.Frequency.DAILY.value
     weekly = TagFollow.Frequency.WEEKLY.value
     return f"""
         INSERT INTO {Delivery._meta.db_table}
             (subscriber_id, article_id, kind, matched_tags, matched_slugs, status, attempts,
              next_attempt_at, created_at, last_error)
-        SELECT f.subscriber_id, %(article)s,
-               CASE WHEN SUM(CASE WHEN f.frequency = '{instant}' THEN 1 ELSE 0 END) > 0
+        SELECT m.subscriber_id, %(article)s,
+               CASE WHEN SUM(CASE WHEN m.frequency = '{instant}' THEN 1 ELSE 0 END) > 0
                         THEN '{instant}'
-                    WHEN SUM(CASE WHEN f.frequency = '{daily}' THEN 1 ELSE 0 END) > 0
+                    WHEN SUM(CASE WHEN m.frequency = '{daily}' THEN 1 ELSE 0 END) > 0
                         THEN '{daily}'
                     ELSE '{weekly}' END,
-               {_aggregate("t.name", ", ")}, {_aggregate("t.slug", ",")},
+               {_aggregate("m.name", ", ")}, {_aggregate("m.slug", ",")},
                %(pending)s, 0, %(now)s, %(now)s, ''
-        FROM {follow} f
-        JOIN {subscriber} s ON s.id = f.subscriber_id
-        JOIN {tag} t ON t.id = f.tag_id
-        WHERE f.active = %(true)s
-          AND s.status = %(active)s
-          AND f.subscriber_id > %(low)s AND f.subscriber_id <= %(high)s
-          AND f.tag_id IN (SELECT tag_id FROM {tagged} WHERE content_object_id = %(article)s)
-        GROUP BY f.subscriber_id
+        FROM (
+            SELECT f.subscriber_id, f.frequency, t.name AS name, t.slug AS slug
+            FROM {follow} f
+            JOIN {tag} t ON t.id = f.tag_id
+            WHERE f.active = %(true)s
+              AND f.subscriber_id > %(low)s AND f.subscriber_id <= %(high)s
+              AND f.tag_id IN (SELECT tag_id FROM {tagged} WHERE content_object_id = %(article)s)
+            UNION ALL
+            SELECT af.subscriber_id, af.frequency, a.name AS name,
+                   '{AUTHOR_PREFIX}' || a.slug AS slug
+            FROM {author_follow} af
+            JOIN {author} a ON a.id = af.author_id
+            WHERE af.active = %(true)s
+              AND af.subscriber_id > %(low)s AND af.subscriber_id <= %(high)s
+              AND af.author_id IN (SELECT author_id FROM {written} WHERE page_id = %(article)s)
+        ) m
+        JOIN {subscriber} s ON s.id = m.subscriber_id
+        WHERE s.status = %(active)s
+        GROUP BY m.subscriber_id
         ON CONFLICT (subscriber_id, article_id) DO NOTHING
     """
 
@@ -69,7 +86,7 @@ BREAKING_TOPIC = "Eilmeldungen"
 
 def _breaking_sql() -> str:
     """One INSERT … SELECT: an instant row per active reader (in the slice) who asked for the
-    Eilmeldungen by email; a reader the tag fan-out already wrote keeps that row."""
+    Eilmeldungen by email; a reader the topic fan-out already wrote keeps that row."""
     subscription = Subscription._meta.db_table
     subscriber = Subscriber._meta.db_table
     instant = TagFollow.Frequency.INSTANT.value

@@ -63,6 +63,16 @@ def subscriber_export(*, subscriber: Subscriber) -> dict[str, Any]:
             }
             for f in subscriber.follows.select_related("tag")
         ],
+        "author_follows": [
+            {
+                "author": f.author.name,
+                "frequency": f.frequency,
+                "active": f.active,
+                "created_at": _iso(f.created_at),
+                "confirmed_at": _iso(f.confirmed_at),
+            }
+            for f in subscriber.author_follows.select_related("author")
+        ],
         "consent_ledger": [
             {
                 "action": r.action,

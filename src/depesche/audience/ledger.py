@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from taggit.models import Tag
 
-from depesche.audience.links import ALL_LISTS, WEEKLY_LIST, topics_list_id
+from depesche.audience.links import ALL_LISTS, WEEKLY_LIST, author_key, topics_list_id
 from depesche.audience.models import ConsentRecord, Subscriber, TextVersion
+from depesche.newsroom.models import Author
 
 
 @dataclass
@@ -33,9 +34,15 @@ def address_hash(email: str) -> str:
     return hmac.new(key, email_normalise(email).encode(), hashlib.sha256).hexdigest()
 
 
-def purpose_for(*, weekly: bool, tag: Tag | None) -> str:
+def purpose_for(*, weekly: bool, tag: Tag | None, author: Author | None = None) -> str:
     """The ledger's purpose of a consent: the list id of what it is for (audience/links.py)."""
-    return WEEKLY_LIST if weekly else topics_list_id([tag.slug]) if tag else ALL_LISTS
+    if weekly:
+        return WEEKLY_LIST
+    if tag is not None:
+        return topics_list_id([tag.slug])
+    if author is not None:
+        return topics_list_id([author_key(author.slug)])
+    return ALL_LISTS
 
 
 def ledger_write(

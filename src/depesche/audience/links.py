@@ -13,7 +13,8 @@ tells how many readers there are and invites guessing).
   unsubscribing only.
 
 This module is also the only place that spells a list id ("wochenrueckblick", "thema:<slugs>",
-"alle": what a mail belongs to, and the consent ledger's purposes) and the List-Unsubscribe
+"autor:<slugs>", both as "thema:<slugs>;autor:<slugs>", "alle": what a mail belongs to, and the
+consent ledger's purposes) and the List-Unsubscribe
 header, its one-click URL and its mailto: subject; and the only one that reads them back.
 """
 
@@ -77,26 +78,53 @@ WEEKLY_LIST = Subscription.Purpose.WEEKLY.value  # the Wochenrückblick
 BREAKING_LIST = Subscription.Purpose.BREAKING.value  # the Eilmeldungen
 ALL_LISTS = "alle"  # everything the reader gets
 _TOPICS = "thema:"
+# An author as a topic: the prefix of its list, and of its key among an alert's matched topics
+# (Delivery.matched_slugs holds tag slugs and "autor:<slug>" keys; the fan-out's SQL writes
+# them with this prefix).
+AUTHOR_PREFIX = "autor:"
+_PARTS = ";"  # between the tags' and the authors' part of one list id
 
 
-def topics_list_id(slugs: Iterable[str]) -> str:
-    """The list of one or more followed tags: an alert names every followed tag it matched,
-    "thema:energie,klima", and its one-click link ends exactly those follows."""
-    return _TOPICS + ",".join(slugs)
+def author_key(slug: str) -> str:
+    """An author's key among an alert's matched topics, and the list id of that one author."""
+    return AUTHOR_PREFIX + slug
+
+
+def topics_list_id(keys: Iterable[str]) -> str:
+    """The list of one or more followed topics: an alert names every followed topic it matched
+    (tag slugs, and authors as author_key), "thema:energie,klima", "autor:anna-muster" or
+    "thema:energie;autor:anna-muster", and its one-click link ends exactly those follows."""
+    slugs: list[str] = []
+    authors: list[str] = []
+    for key in keys:
+        if key.startswith(AUTHOR_PREFIX):
+            authors.append(key.removeprefix(AUTHOR_PREFIX))
+        else:
+            slugs.append(key)
+    parts = [_TOPICS + ",".join(slugs)] if slugs or not authors else []
+    if authors:
+        parts.append(AUTHOR_PREFIX + ",".join(authors))
+    return _PARTS.join(parts)
 
 
 @dataclass(frozen=True)
 class ListRef:
-    """A list id read back: the Wochenrückblick, some topics, or everything."""
+    """A list id read back: the Wochenrückblick, some topics (tags and authors), or
+    everything."""
 
     weekly: bool = False
     breaking: bool = False
     topics: bool = False
     slugs: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
 
     @property
     def everything(self) -> bool:
         return not (self.weekly or self.breaking or self.topics)
+
+
+def _slugs(text: str) -> tuple[str, ...]:
+    return tuple(slug for slug in text.split(",") if slug)
 
 
 def list_parse(list_id: str) -> ListRef:
@@ -106,10 +134,16 @@ def list_parse(list_id: str) -> ListRef:
         return ListRef(weekly=True)
     if list_id == BREAKING_LIST:
         return ListRef(breaking=True)
-    if list_id.startswith(_TOPICS):
-        slugs = tuple(slug for slug in list_id.removeprefix(_TOPICS).split(",") if slug)
-        return ListRef(topics=True, slugs=slugs)
-    return ListRef()
+    slugs: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    for part in list_id.split(_PARTS):
+        if part.startswith(_TOPICS):
+            slugs += _slugs(part.removeprefix(_TOPICS))
+        elif part.startswith(AUTHOR_PREFIX):
+            authors += _slugs(part.removeprefix(AUTHOR_PREFIX))
+        else:
+            return ListRef()
+    return ListRef(topics=True, slugs=slugs, authors=authors)
 
 
 # --- one-click unsubscribe: token, URL, mailto: and the List-Unsubscribe header ---------------

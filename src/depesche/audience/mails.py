@@ -23,9 +23,10 @@ def optin_mail_send(*, optin_id: int) -> bool:
     the address is suppressed. The row lock makes a second, concurrent run find it sent."""
     with transaction.atomic():
         optin = (
-            # PostgreSQL cannot lock the nullable side of an outer join (the optional tag).
+            # PostgreSQL cannot lock the nullable side of an outer join (the optional tag,
+            # author).
             OptInRequest.objects.select_for_update(of=("self", "subscriber"))
-            .select_related("subscriber", "tag")
+            .select_related("subscriber", "tag", "author")
             .filter(pk=optin_id, mailed_at__isnull=True, used_at__isnull=True)
             .first()
         )

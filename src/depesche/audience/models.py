@@ -157,6 +157,32 @@ class TagFollow(models.Model):
         return f"{self.subscriber_id} → {self.tag_id} ({self.frequency})"
 
 
+class AuthorFollow(models.Model):
+    """A reader follows an author: an email when an article they wrote is published. The same
+    fields and frequencies as TagFollow; the fan-out treats both alike (alerts/services.py)."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="author_follows"
+    )
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(
+        max_length=20, choices=TagFollow.Frequency.choices, default=TagFollow.Frequency.INSTANT
+    )
+    active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "author"], name="one_follow_per_author")
+        ]
+        # Fan-out reads "active followers of these authors at this frequency".
+        indexes = [models.Index(fields=["author", "active", "frequency"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} → autor {self.author_id} ({self.frequency})"
+
+
 class OptInRequest(models.Model):
     """One double opt-in mail: what the reader asked for, until the link is used or expires."""
 
@@ -164,6 +190,9 @@ class OptInRequest(models.Model):
     nonce = models.CharField(max_length=32, unique=True)
     weekly = models.BooleanField(default=False)
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     frequency = models.CharField(
         max_length=20, choices=TagFollow.Frequency.choices, default=TagFollow.Frequency.INSTANT
     )
@@ -171,6 +200,15 @@ class OptInRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     mailed_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One opt-in is for one thing: the weekly, a tag or an author.
+            models.CheckConstraint(
+                condition=models.Q(tag__isnull=True) | models.Q(author__isnull=True),
+                name="optin_for_a_tag_or_an_author",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.nonce

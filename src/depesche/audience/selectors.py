@@ -6,7 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from depesche.audience import links
-from depesche.audience.models import REACHABLE, OptInRequest, Subscriber, TagFollow
+from depesche.audience.models import (
+    REACHABLE,
+    AuthorFollow,
+    OptInRequest,
+    Subscriber,
+    TagFollow,
+)
 from depesche.core.tokens import TokenInvalid
 
 # Named in the settings: the page cache (newsroom, below audience) must know it too.
@@ -51,10 +57,26 @@ def followed_tag_ids_for_request(request: HttpRequest) -> set[int]:
     return request._depesche_followed  # type: ignore[attr-defined]
 
 
+def followed_author_ids_for_request(request: HttpRequest) -> set[int]:
+    """The authors the reader recognised on this browser follows by email."""
+    if not hasattr(request, "_depesche_followed_authors"):
+        reader = reader_from_request(request)
+        found: set[int] = set()
+        if reader is not None:
+            found = set(
+                AuthorFollow.objects.filter(subscriber=reader, active=True).values_list(
+                    "author_id", flat=True
+                )
+            )
+        request._depesche_followed_authors = found  # type: ignore[attr-defined]
+    return request._depesche_followed_authors  # type: ignore[attr-defined]
+
+
 def reader_has_anything(subscriber: Subscriber) -> bool:
     """Whether an "unsubscribe from everything" would end something for this reader."""
     return (
         subscriber.status in REACHABLE
         or subscriber.subscriptions.filter(active=True).exists()
         or subscriber.follows.exists()
+        or subscriber.author_follows.exists()
     )

@@ -15,6 +15,7 @@ from depesche.audience.ledger import Visit, address_hash, email_normalise, ledge
 from depesche.audience.links import WEEKLY_LIST
 from depesche.audience.mails import OPTIN_MAX_AGE
 from depesche.audience.models import (
+    AuthorFollow,
     ConsentRecord,
     OptInRequest,
     Subscriber,
@@ -30,6 +31,7 @@ from depesche.audience.tasks import (
     welcome_mail_send_task,
 )
 from depesche.core.tokens import TokenInvalid, read_token
+from depesche.newsroom.models import Author
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +46,14 @@ class OptInAlreadyUsed(Exception):
     """The confirmation link was used before."""
 
 
-def _has_already(subscriber: Subscriber, *, weekly: bool, tag: Tag | None) -> bool:
+def _has_already(
+    subscriber: Subscriber, *, weekly: bool, tag: Tag | None, author: Author | None
+) -> bool:
     if subscriber.status != Subscriber.Status.ACTIVE:
         return False
     if weekly and not subscriber.subscriptions.filter(purpose=WEEKLY_LIST, active=True).exists():
+        return False
+    if author and not subscriber.author_follows.filter(author=author, active=True).exists():
         return False
     return not (tag and not subscriber.follows.filter(tag=tag, active=True).exists())
 
@@ -64,8 +70,10 @@ def signup_request(
     privacy_text: TextVersion | None,
     terms_text: TextVersion | None,
     visit: Visit,
+    author: Author | None = None,
 ) -> None:
-    """Record the consent and send one confirmation mail (after commit).
+    """Record the consent and send one confirmation mail (after commit). A sign-up is for one
+    thing: the Wochenrückblick (`weekly`), a `tag` or an `author`.
 
     Answers nothing about the address (no enumeration): suppressed addresses silently get
     nothing; a reader who already has what they ask for gets an "already subscribed" note at
@@ -81,7 +89,7 @@ def signup_request(
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if subscriber.is_suppressed:
         return
-    if _has_already(subscriber, weekly=weekly, tag=tag):
+    if _has_already(subscriber, weekly=weekly, tag=tag, author=author):
         now = timezone.now()
         if subscriber.noted_at is None or now - subscriber.noted_at >= NOTE_INTERVAL:
             subscriber.noted_at = now
@@ -95,7 +103,7 @@ def signup_request(
     ledger_write(
         subscriber,
         ConsentRecord.Action.CONSENT,
-        purpose_for(weekly=weekly, tag=tag),
+        purpose_for(weekly=weekly, tag=tag, author=author),
         visit,
         consent_text=consent_text,
         privacy_text=privacy_text,
@@ -107,6 +115,7 @@ def signup_request(
         nonce=nonce,
         weekly=weekly,
         tag=tag,
+        author=author,
         frequency=frequency,
         source=visit.source,
     )
@@ -123,9 +132,9 @@ def optin_confirm(*, token: str, visit: Visit) -> Subscriber:
     """
     nonce = read_token("optin", token, max_age=int(OPTIN_MAX_AGE.total_seconds()))
     optin = (
-        # PostgreSQL cannot lock the nullable side of an outer join (the optional tag).
+        # PostgreSQL cannot lock the nullable side of an outer join (the optional tag, author).
         OptInRequest.objects.select_for_update(of=("self", "subscriber"))
-        .select_related("subscriber", "tag")
+        .select_related("subscriber", "tag", "author")
         .filter(nonce=nonce)
         .first()
     )
@@ -153,13 +162,19 @@ def optin_confirm(*, token: str, visit: Visit) -> Subscriber:
             tag=optin.tag,
             defaults={"active": True, "confirmed_at": now, "frequency": optin.frequency},
         )
+    if optin.author is not None:
+        AuthorFollow.objects.update_or_create(
+            subscriber=subscriber,
+            author=optin.author,
+            defaults={"active": True, "confirmed_at": now, "frequency": optin.frequency},
+        )
     consent = ConsentRecord.objects.filter(
         request_nonce=nonce, action=ConsentRecord.Action.CONSENT
     ).first()
     ledger_write(
         subscriber,
         ConsentRecord.Action.CONFIRMATION,
-        purpose_for(weekly=optin.weekly, tag=optin.tag),
+        purpose_for(weekly=optin.weekly, tag=optin.tag, author=optin.author),
         visit,
         consent_text=consent.consent_text if consent else None,
         privacy_text=consent.privacy_text if consent else None,

@@ -12,17 +12,20 @@ from depesche.audience.links import (
     ALL_LISTS,
     BREAKING_LIST,
     WEEKLY_LIST,
+    author_key,
     list_parse,
     topics_list_id,
 )
 from depesche.audience.models import (
     REACHABLE,
+    AuthorFollow,
     ConsentRecord,
     Subscriber,
     Subscription,
     TagFollow,
     TextVersion,
 )
+from depesche.newsroom.models import Author
 
 
 class NotConfirmed(Exception):
@@ -80,6 +83,64 @@ def follow_end(*, subscriber: Subscriber, tag: Tag, visit: Visit) -> bool:
     deleted, _ = TagFollow.objects.filter(subscriber=subscriber, tag=tag).delete()
     if deleted:
         ledger_write(subscriber, ConsentRecord.Action.WITHDRAWAL, topics_list_id([tag.slug]), visit)
+    return bool(deleted)
+
+
+@transaction.atomic
+def follow_author(
+    *,
+    subscriber: Subscriber,
+    author: Author,
+    consent_text: TextVersion,
+    privacy_text: TextVersion | None,
+    visit: Visit,
+    frequency: str = TagFollow.Frequency.INSTANT,
+) -> AuthorFollow:
+    """One-click follow of an author for a reader whose address is confirmed, like follow_tag.
+    Raises NotConfirmed."""
+    if subscriber.status != Subscriber.Status.ACTIVE:
+        raise NotConfirmed
+    follow, created = AuthorFollow.objects.get_or_create(
+        subscriber=subscriber,
+        author=author,
+        defaults={"active": True, "confirmed_at": timezone.now(), "frequency": frequency},
+    )
+    reactivated = not created and not follow.active
+    if reactivated:
+        follow.active = True
+        follow.confirmed_at = timezone.now()
+        follow.save(update_fields=["active", "confirmed_at"])
+    if created or reactivated:
+        ledger_write(
+            subscriber,
+            ConsentRecord.Action.CONSENT,
+            purpose_for(weekly=False, tag=None, author=author),
+            visit,
+            consent_text=consent_text,
+            privacy_text=privacy_text,
+        )
+    return follow
+
+
+def author_follow_frequency_set(
+    *, subscriber: Subscriber, follow_id: int, frequency: str
+) -> AuthorFollow:
+    """Raises AuthorFollow.DoesNotExist for a follow that is not the reader's."""
+    if frequency not in TagFollow.Frequency.values:
+        raise ValueError(f"unknown frequency {frequency!r}")
+    follow = AuthorFollow.objects.get(pk=follow_id, subscriber=subscriber)
+    follow.frequency = frequency
+    follow.save(update_fields=["frequency"])
+    return follow
+
+
+@transaction.atomic
+def author_follow_end(*, subscriber: Subscriber, author: Author, visit: Visit) -> bool:
+    """Stop following `author`; records the withdrawal. False if there was nothing to end."""
+    deleted, _ = AuthorFollow.objects.filter(subscriber=subscriber, author=author).delete()
+    if deleted:
+        purpose = topics_list_id([author_key(author.slug)])
+        ledger_write(subscriber, ConsentRecord.Action.WITHDRAWAL, purpose, visit)
     return bool(deleted)
 
 
@@ -167,6 +228,7 @@ def unsubscribe_all(*, subscriber: Subscriber, visit: Visit) -> None:
     now = timezone.now()
     subscriber.subscriptions.update(active=False, ended_at=now)
     subscriber.follows.all().delete()
+    subscriber.author_follows.all().delete()
     if subscriber.status in REACHABLE:
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
     subscriber.unsubscribed_at = now
@@ -184,5 +246,7 @@ def list_unsubscribe(*, subscriber: Subscriber, list_id: str, visit: Visit) -> N
     elif lists.topics:
         for tag in Tag.objects.filter(slug__in=lists.slugs):
             follow_end(subscriber=subscriber, tag=tag, visit=visit)
+        for author in Author.objects.filter(slug__in=lists.authors):
+            author_follow_end(subscriber=subscriber, author=author, visit=visit)
     else:
         unsubscribe_all(subscriber=subscriber, visit=visit)

@@ -15,6 +15,14 @@ urlpatterns = [
     path("abo/abmelden/<str:token>/", views.one_click, name="one-click"),
     path("abo/folgen/<str:slug>/", views.follow, name="follow"),
     path("abo/folgen/<str:slug>/anmelden/", views.follow_signup, name="follow-signup"),
+    # After the tag's, which stay as they were: a tag "autor" keeps its sign-up page, so an
+    # author whose slug is "anmelden" could only follow through the sign-up form.
+    path("abo/folgen/autor/<str:slug>/", views.follow_author, name="follow-author"),
+    path(
+        "abo/folgen/autor/<str:slug>/anmelden/",
+        views.follow_author_signup,
+        name="follow-author-signup",
+    ),
     path("push/", push_views.manage, name="push"),
     path("push/subscribe/", push_views.subscribe, name="push-subscribe"),
     path("push/unsubscribe/", push_views.unsubscribe, name="push-unsubscribe"),

@@ -19,14 +19,15 @@ from taggit.models import Tag
 
 from depesche.audience import erasure, ledger, links, mails, signup, subscriptions
 from depesche.audience.forms import EmailOnlyForm, FollowSignupForm, SignupForm
-from depesche.audience.models import Subscriber, TagFollow, TextVersion
+from depesche.audience.models import AuthorFollow, Subscriber, TagFollow, TextVersion
 from depesche.audience.selectors import READER_COOKIE, optin_is_open, reader_from_request
 from depesche.audience.texts import ShownTexts, form_initial, shown_texts, version_by_hash
 from depesche.core import ratelimit
 from depesche.core.csrf import csrf_origin_protect
 from depesche.core.net import client_network, user_agent
 from depesche.core.tokens import TokenExpired, TokenInvalid, read_token
-from depesche.newsroom.selectors import tag_public
+from depesche.newsroom.models import Author
+from depesche.newsroom.selectors import author_public, tag_public
 
 
 def _visit(request: HttpRequest, source: str) -> ledger.Visit:
@@ -75,6 +76,7 @@ def _signup(
     *,
     weekly: bool,
     tag: Tag | None,
+    author: Author | None,
     source: str,
 ) -> bool:
     """Validate and record a sign-up; False leaves errors on the form."""
@@ -87,6 +89,7 @@ def _signup(
         email=data["email"],
         weekly=weekly,
         tag=tag,
+        author=author,
         frequency=data.get("frequency") or TagFollow.Frequency.INSTANT,
         consent=data["consent"],
         consent_text=version_by_hash(
@@ -112,9 +115,12 @@ def _signup_page(
     tag: Tag | None,
     source: str,
     context: dict[str, Any] | None = None,
+    author: Author | None = None,
 ) -> HttpResponse:
-    """GET shows the form; POST records the sign-up and redirects, or shows what is wrong."""
-    texts = shown_texts(follow=tag is not None)
+    """GET shows the form; POST records the sign-up and redirects, or shows what is wrong.
+    Without a tag or an author, the sign-up is for the Wochenrückblick."""
+    topic = tag is not None or author is not None
+    texts = shown_texts(follow=topic)
     status = 200
     if request.method == "POST":
         form = form_class(request.POST)
@@ -122,7 +128,7 @@ def _signup_page(
             form.is_valid()
             form.add_error(None, _("Zu viele Anmeldeversuche. Bitte versuchen Sie es später."))
             status = 429
-        elif _signup(request, form, texts, weekly=tag is None, tag=tag, source=source):
+        elif _signup(request, form, texts, weekly=not topic, tag=tag, author=author, source=source):
             return redirect("audience:thanks")
         else:
             status = 400
@@ -221,6 +227,55 @@ def follow_signup(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _public_author(slug: str) -> Author:
+    # An author whose articles are all drafts or restricted answers as an unknown one (the gate).
+    author = author_public(slug=slug)
+    if author is None:
+        raise Http404("unknown author")
+    return author
+
+
+@require_POST
+def follow_author(request: HttpRequest, slug: str) -> HttpResponse:
+    """[+] on an author page for a recognised reader: one POST (with CSRF) follows the
+    author."""
+    author = _public_author(slug)
+    reader = reader_from_request(request)
+    signup_url = reverse("audience:follow-author-signup", args=[author.slug])
+    if reader is None:
+        return redirect(signup_url)
+    texts = shown_texts(follow=True)
+    try:
+        subscriptions.follow_author(
+            subscriber=reader,
+            author=author,
+            consent_text=texts.consent,
+            privacy_text=texts.privacy,
+            visit=_visit(request, "autor-folgen"),
+        )
+    except subscriptions.NotConfirmed:
+        return redirect(signup_url)
+    messages.success(request, _("Sie folgen jetzt %(author)s.") % {"author": author.name})
+    return HttpResponseRedirect(_safe_next(request, reverse("author", args=[author.slug])))
+
+
+@csrf_origin_protect  # the [+] sign-up form on cached pages, like the dialog
+@require_http_methods(["GET", "POST"])
+def follow_author_signup(request: HttpRequest, slug: str) -> HttpResponse:
+    """[+] on an author page for a reader we do not know: email and consent, then a double
+    opt-in mail."""
+    author = _public_author(slug)
+    return _signup_page(
+        request,
+        FollowSignupForm,
+        "audience/follow_author_signup.html",
+        tag=None,
+        author=author,
+        source="autor-folgen",
+        context={"author": author, "vapid_public_key": settings.VAPID_PUBLIC_KEY},
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
@@ -230,6 +285,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     context = {
         "reader": reader,
         "follows": reader.follows.select_related("tag").order_by("tag__name"),
+        "author_follows": reader.author_follows.select_related("author").order_by("author__name"),
         "weekly": reader.subscriptions.filter(purpose=links.WEEKLY_LIST, active=True).exists(),
         "breaking": reader.subscriptions.filter(purpose=links.BREAKING_LIST, active=True).exists(),
         "frequencies": TagFollow.Frequency.choices,
@@ -300,6 +356,30 @@ def preference_update(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Sie folgen „%(tag)s“ nicht mehr.") % {"tag": tag.name})
         else:
             messages.error(request, _("Dieses Thema folgen Sie nicht."))
+    elif action == "author_frequency":
+        frequency = request.POST.get("frequency", "")
+        if frequency not in TagFollow.Frequency.values:
+            messages.error(request, _("Unbekannte Häufigkeit."))
+        else:
+            try:
+                subscriptions.author_follow_frequency_set(
+                    subscriber=reader,
+                    follow_id=_int(request.POST.get("follow")),
+                    frequency=frequency,
+                )
+                messages.success(request, _("Häufigkeit gespeichert."))
+            except AuthorFollow.DoesNotExist:
+                messages.error(request, _("Dieser Autorin oder diesem Autor folgen Sie nicht."))
+    elif action == "author_unfollow":
+        author = Author.objects.filter(pk=_int(request.POST.get("author"))).first()
+        if author is not None and subscriptions.author_follow_end(
+            subscriber=reader, author=author, visit=visit
+        ):
+            messages.success(
+                request, _("Sie folgen %(author)s nicht mehr.") % {"author": author.name}
+            )
+        else:
+            messages.error(request, _("Dieser Autorin oder diesem Autor folgen Sie nicht."))
     elif action in {"weekly_on", "weekly_off"}:
         texts = shown_texts()
         try:

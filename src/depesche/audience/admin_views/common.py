@@ -57,7 +57,12 @@ def purpose_label(purpose: str) -> str:
     if ref.weekly:
         return str(_("Wochenrückblick"))
     if ref.topics:
-        return str(_("Thema „%(slug)s“")) % {"slug": ", ".join(ref.slugs)}
+        parts = []
+        if ref.slugs or not ref.authors:
+            parts.append(str(_("Thema „%(slug)s“")) % {"slug": ", ".join(ref.slugs)})
+        if ref.authors:
+            parts.append(str(_("Autor/in „%(slug)s“")) % {"slug": ", ".join(ref.authors)})
+        return "; ".join(parts)
     if purpose == ALL_LISTS:
         return str(_("alle Listen"))
     return purpose

@@ -37,7 +37,13 @@ from depesche.audience.admin_views.common import (
     short_hash,
 )
 from depesche.audience.masking import email_masked
-from depesche.audience.models import ConsentRecord, Subscriber, Subscription, TagFollow
+from depesche.audience.models import (
+    AuthorFollow,
+    ConsentRecord,
+    Subscriber,
+    Subscription,
+    TagFollow,
+)
 from depesche.audience.services import WEEKLY, email_normalise, subscriber_erase
 from depesche.core.admin.listing import with_tiebreak
 from depesche.core.admin.permissions import PermissionRequiredAdminView, can_view, forbidden
@@ -143,6 +149,17 @@ class SubscriberInspectView(InspectView):
             for follow in TagFollow.objects.filter(subscriber=subscriber)
             .select_related("tag")
             .order_by("tag__name")
+        ]
+        context["author_follows"] = [
+            {
+                "author": follow.author.name,
+                "frequency": follow.get_frequency_display(),
+                "active": follow.active,
+                "since": berlin_text(follow.confirmed_at or follow.created_at),
+            }
+            for follow in AuthorFollow.objects.filter(subscriber=subscriber)
+            .select_related("author")
+            .order_by("author__name")
         ]
         link = can_view(self.request.user, ConsentRecord)
         context["ledger"] = [
