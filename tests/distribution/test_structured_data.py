@@ -135,6 +135,7 @@ def test_json_ld_escapes_markup_characters():
         ("Anna Beispiel, Ben Muster und Cem Test", ["Anna Beispiel", "Ben Muster", "Cem Test"]),
         ("Anna Beispiel / Ben Muster", ["Anna Beispiel", "Ben Muster"]),
         ("Roland Undine", ["Roland Undine"]),  # "und" only as a word
+        ("Von Anna Beispiel und Ben Muster, dpa", ["Anna Beispiel", "Ben Muster"]),
     ],
 )
 def test_byline_becomes_people(byline, names):

@@ -222,6 +222,12 @@ def test_article_without_authors_keeps_its_free_byline(client, site_tree):
     assert "author-link" not in html
 
 
+def test_a_free_byline_that_says_von_itself_says_it_once(client, site_tree):
+    article = publish_article(site_tree.sections["Politik"], byline="Von Redaktion")
+    html = html_of(client, article.url)
+    assert '<p class="article__byline">Von Redaktion</p>' in html
+
+
 def test_changing_the_authors_moves_aktualisiert(site_tree, anna):
     from depesche.newsroom.models import ArticlePageAuthor
 

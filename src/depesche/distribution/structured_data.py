@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from depesche.distribution.links import LOGO, LOGO_SIZE, absolute, static_url
+from depesche.newsroom.bylines import byline_names
 from depesche.newsroom.models import ArticlePage, Author
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,6 @@ SOCIAL_RENDITION = "width-1200"  # Google and social cards want images at least 
 # What json_script escapes: inside <script> no "</script>", "<!--" or "&" can take effect.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 # "Anna Beispiel, Ben Muster und Cem Test" names three authors.
-_BYLINE_SPLIT = re.compile(r"\s*(?:,|;|/|&|\bund\b|\band\b)\s*")
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,8 @@ def authors(
             }
             for person in people
         ]
-    names = [name for name in _BYLINE_SPLIT.split(byline.strip()) if name]
+    # Read as the importer reads bylines: "Von Anna Beispiel, dpa" names one person.
+    names = byline_names(byline)
     if not names:
         return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}
     return [{"@type": "Person", "name": name} for name in names]

@@ -61,6 +61,11 @@ def _is_person(part: str) -> bool:
     return part[0].isalpha() and len(part.split()) <= _MAX_WORDS
 
 
+def byline_without_lead(byline: str) -> str:
+    """The byline without a leading "Von"/"By", for a page that prints its own "Von"."""
+    return _LEAD.sub("", byline.strip())
+
+
 def byline_names(byline: str) -> list[str]:
     """The people a byline names, in its order, each once (compared by `author_key`)."""
     text = " ".join(byline.split())

@@ -21,7 +21,7 @@ from wagtail.search import index
 
 from depesche.core.text import count_words, html_to_text, reading_minutes
 from depesche.newsroom.blocks import ArticleBodyBlock
-from depesche.newsroom.bylines import NAME_MAX, author_key
+from depesche.newsroom.bylines import NAME_MAX, author_key, byline_without_lead
 
 # Silent reading speed of adult German readers: 179 words per minute for German texts in the
 # International Reading Speed Texts study (Trauzettel-Klosinski & Dietz 2012, IOVS 53:5452).
@@ -345,6 +345,11 @@ class ArticlePage(Page):
     @property
     def headline(self) -> str:
         return self.title
+
+    @property
+    def byline_shown(self) -> str:
+        """The free-text byline as the page prints it after its own "Von"."""
+        return byline_without_lead(self.byline)
 
     @property
     def published_at(self) -> Any:
