@@ -568,6 +568,7 @@ def test_newsletter_settings_edit_saves_a_new_consent_text(admin_client, site_tr
             "intro": current.intro,
             "consent_text": new_text,
             "follow_consent_text": current.follow_consent_text,
+            "author_follow_consent_text": current.author_follow_consent_text,
             "button_label": current.button_label,
             "terms_text": current.terms_text,
         },

@@ -89,7 +89,7 @@ def test_the_signup_form_asks_for_email_consent_and_frequency(client, muster):
     box = form.find("input", attrs={"name": "consent"})
     assert box["type"] == "checkbox" and not box.has_attr("checked")
     label = " ".join(form.find("label", attrs={"for": box["id"]}).get_text().split())
-    assert label == NewsletterSettings.load().follow_consent_text
+    assert label == NewsletterSettings.load().author_follow_consent_text
 
 
 def test_unknown_authors_and_authors_of_restricted_articles_only_are_404(client, site_tree, muster):
@@ -134,6 +134,10 @@ def test_follow_an_author_by_double_opt_in_with_the_chosen_frequency(
         ("consent", "autor:anna-muster", "autor-folgen"),
         ("confirmation", "autor:anna-muster", "bestaetigung"),
     ]
+    # The consent on record is the one the form showed: to follow an author, not a topic.
+    consent = ConsentRecord.objects.filter(consent_text__isnull=False).first()
+    assert consent.consent_text.text == NewsletterSettings.load().author_follow_consent_text
+    assert "dieser Autorin oder dieses Autors" in consent.consent_text.text
     # Recognised from now on: the author page shows the follow.
     after = browser.get(PAGE)
     assert "Sie folgen Anna Muster" in main_of(after).get_text()

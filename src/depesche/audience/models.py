@@ -342,7 +342,7 @@ class SuppressedAddress(models.Model):
 
 @register_setting(icon="mail")
 class NewsletterSettings(BaseGenericSetting):
-    """The texts of the newsletter dialog and tag-follow form; each version shown is kept."""
+    """The texts of the newsletter dialog and the follow forms; each version shown is kept."""
 
     title = models.CharField(_("Titel"), max_length=80, default="Wochenrückblick")
     intro = models.TextField(
@@ -368,6 +368,17 @@ class NewsletterSettings(BaseGenericSetting):
             "Ja, ich möchte eine E-Mail erhalten, wenn ein neuer Artikel zu diesem Thema "
             "erscheint (sofort, täglich oder wöchentlich gesammelt). Ich kann das jederzeit mit "
             "einem Klick in jeder E-Mail abbestellen. Einzelheiten in der Datenschutzerklärung."
+        ),
+    )
+    # An author is not a topic: consent names what the reader gets (Art. 7 GDPR, specific).
+    author_follow_consent_text = models.TextField(
+        _("Einwilligungstext (Autorinnen und Autoren folgen)"),
+        help_text=_("„Datenschutzerklärung“ wird automatisch verlinkt."),
+        default=(
+            "Ja, ich möchte eine E-Mail erhalten, wenn ein neuer Artikel dieser Autorin oder "
+            "dieses Autors erscheint (sofort, täglich oder wöchentlich gesammelt). Ich kann das "
+            "jederzeit mit einem Klick in jeder E-Mail abbestellen. Einzelheiten in der "
+            "Datenschutzerklärung."
         ),
     )
     button_label = models.CharField(

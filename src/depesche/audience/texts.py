@@ -54,30 +54,36 @@ class ShownTexts:
     settings: NewsletterSettings
 
 
-CACHE_KEY = "audience:shown-texts:{follow}"
+CACHE_KEY = "audience:shown-texts:{follow}:{author}"
+_FORMS = ((0, 0), (1, 0), (1, 1))  # the newsletter, following a tag, following an author
 
 
-def shown_texts(*, follow: bool = False) -> ShownTexts:
+def shown_texts(*, follow: bool = False, author: bool = False) -> ShownTexts:
     """The consent text, Datenschutzerklärung and (if asked) AGB as shown right now.
 
     Cached because the dialog is on every page; `shown_texts_forget` runs whenever a legal
     page is (un)published or the newsletter texts are saved.
     """
-    key = CACHE_KEY.format(follow=int(follow))
+    key = CACHE_KEY.format(follow=int(follow), author=int(follow and author))
     texts: ShownTexts | None = cache.get(key)
     if texts is None:
-        texts = _load_shown_texts(follow=follow)
+        texts = _load_shown_texts(follow=follow, author=author)
         cache.set(key, texts, timeout=None)
     return texts
 
 
 def shown_texts_forget() -> None:
-    cache.delete_many([CACHE_KEY.format(follow=0), CACHE_KEY.format(follow=1)])
+    cache.delete_many([CACHE_KEY.format(follow=f, author=a) for f, a in _FORMS])
 
 
-def _load_shown_texts(*, follow: bool) -> ShownTexts:
+def _load_shown_texts(*, follow: bool, author: bool) -> ShownTexts:
     settings = NewsletterSettings.load()
-    consent = settings.follow_consent_text if follow else settings.consent_text
+    if follow and author:
+        consent = settings.author_follow_consent_text
+    elif follow:
+        consent = settings.follow_consent_text
+    else:
+        consent = settings.consent_text
     privacy_page = legal_page(LegalPage.Kind.PRIVACY)
     privacy = legal_text(privacy_page)
     terms = legal_text(legal_page(LegalPage.Kind.TERMS)) if settings.ask_terms else None

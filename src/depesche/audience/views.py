@@ -120,7 +120,7 @@ def _signup_page(
     """GET shows the form; POST records the sign-up and redirects, or shows what is wrong.
     Without a tag or an author, the sign-up is for the Wochenrückblick."""
     topic = tag is not None or author is not None
-    texts = shown_texts(follow=topic)
+    texts = shown_texts(follow=topic, author=author is not None)
     status = 200
     if request.method == "POST":
         form = form_class(request.POST)
@@ -244,7 +244,7 @@ def follow_author(request: HttpRequest, slug: str) -> HttpResponse:
     signup_url = reverse("audience:follow-author-signup", args=[author.slug])
     if reader is None:
         return redirect(signup_url)
-    texts = shown_texts(follow=True)
+    texts = shown_texts(follow=True, author=True)
     try:
         subscriptions.follow_author(
             subscriber=reader,
