@@ -1,9 +1,15 @@
 """The Web Push transport: one encrypted request per browser (RFC 8291, aes128gcm) to its push
 service, signed with our VAPID key (RFC 8292), with TTL and Urgency (RFC 8030).
 
-pywebpush encrypts and sends; what its answer means for the outbox is decided here: 201
-delivered, 404/410 the subscription is gone, 429 and 5xx (and no answer at all) retry, honouring
-Retry-After, any other status failed for good.
+The message is encrypted here with `cryptography` (`encrypt`, RFC 8291's aes128gcm: a fresh
+ephemeral P-256 key and salt per message, ECDH with the browser's key, HKDF, AES-128-GCM in one
+record) and posted with the thread's `requests` session. pywebpush did both before; its
+per-call work around the same primitives (copying the subscription, its own header
+dictionaries, http_ece's generic record loop) cost a third as much CPU as the cryptography
+itself, and encryption is a quarter of a notification's CPU time. What the push service's
+answer means for the outbox is decided here: 201 delivered, 404/410 the subscription is gone,
+429 and 5xx (and no answer at all) retry, honouring Retry-After, any other status failed for
+good.
 """
 
 from __future__ import annotations
@@ -17,8 +23,13 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from py_vapid import Vapid02
-from pywebpush import WebPusher
+
+from depesche.config.vapid import b64url_decode
 
 # A push service answers within seconds or not at all.
 TIMEOUT_SECONDS = 10.0
@@ -26,6 +37,11 @@ TIMEOUT_SECONDS = 10.0
 TOKEN_HOURS = 12
 # A token is signed anew when less than this is left of it.
 TOKEN_RENEW_SECONDS = 3600
+# RFC 8188 record size in the aes128gcm header: a notification (at most 4 KB at any push
+# service) is one record.
+RECORD_SIZE = 4096
+
+_CURVE = ec.SECP256R1()
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,31 @@ def result_for(
     if status == 429 or status >= 500:
         return PushResult("retry", status, retry_after_seconds(headers.get("Retry-After")), error)
     return PushResult("failed", status, error=error)
+
+
+def encrypt(payload: bytes, *, p256dh: str, auth: str) -> bytes:
+    """`payload` encrypted for one browser (RFC 8291 with RFC 8188's aes128gcm): the body of
+    its push request. ValueError when its keys are none a browser could have made, or the
+    payload is larger than one record."""
+    receiver = b64url_decode(p256dh)
+    secret = b64url_decode(auth)
+    if len(payload) > RECORD_SIZE - 17:  # the padding delimiter and the GCM tag
+        raise ValueError("payload larger than one record")
+    browser_key = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, receiver)
+    ephemeral = ec.generate_private_key(_CURVE)
+    sender = ephemeral.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    shared = ephemeral.exchange(ec.ECDH(), browser_key)
+    # RFC 8291 section 3.4: the input keying material binds both public keys and the auth secret.
+    ikm = HKDF(hashes.SHA256(), 32, secret, b"WebPush: info\0" + receiver + sender).derive(shared)
+    salt = os.urandom(16)
+    key = HKDF(hashes.SHA256(), 16, salt, b"Content-Encoding: aes128gcm\0").derive(ikm)
+    nonce = HKDF(hashes.SHA256(), 12, salt, b"Content-Encoding: nonce\0").derive(ikm)
+    # One record, so it is the last: the delimiter 0x02 and no padding (RFC 8188 section 2).
+    cipher = AESGCM(key).encrypt(nonce, payload + b"\2", None)
+    header = salt + RECORD_SIZE.to_bytes(4, "big") + bytes([len(sender)]) + sender
+    return header + cipher
 
 
 def _origin(endpoint: str) -> str:
@@ -138,20 +179,30 @@ class PushSender:
         urgency: str,
     ) -> PushResult:
         """Encrypt `payload` for this browser and hand it to its push service."""
-        origin = _origin(endpoint)
-        headers = {**self.authorization(endpoint), "Urgency": urgency}
-        subscription = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
         try:
-            response = WebPusher(subscription, requests_session=self._session(origin)).send(
-                payload,
-                headers,
-                ttl=ttl,
-                content_encoding="aes128gcm",
-                timeout=TIMEOUT_SECONDS,
+            body = encrypt(payload, p256dh=p256dh, auth=auth)
+        except ValueError as exc:
+            return unencryptable(exc)
+        return self.post(endpoint=endpoint, body=body, ttl=ttl, urgency=urgency)
+
+    def post(self, *, endpoint: str, body: bytes, ttl: int, urgency: str) -> PushResult:
+        """Hand a message encrypted for its browser (`encrypt`) to its push service."""
+        headers = {
+            **self.authorization(endpoint),
+            "TTL": str(ttl),
+            "Urgency": urgency,
+            "Content-Encoding": "aes128gcm",
+        }
+        try:
+            response = self._session(_origin(endpoint)).post(
+                endpoint, data=body, headers=headers, timeout=TIMEOUT_SECONDS
             )
         except requests.RequestException as exc:
             return PushResult("retry", error=f"push service unreachable: {exc}")
-        except ValueError as exc:  # keys no encryption can use
-            return PushResult("failed", error=f"subscription unusable: {exc}")
-        assert isinstance(response, requests.Response)
         return result_for(response.status_code, response.headers, response.text)
+
+
+def unencryptable(exc: ValueError) -> PushResult:
+    """The outcome for keys (or a payload) `encrypt` refused: failed, never retried (the same
+    keys fail again)."""
+    return PushResult("failed", error=f"not encryptable: {exc}")
