@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.utils import timezone
 
 from depesche.alerts.models import PushDelivery
@@ -133,3 +134,32 @@ def test_a_killed_worker_loses_no_notification_and_resends_at_most_a_batch(site_
     duplicates = sum(n - 1 for n in copies.values())
     assert duplicates <= BATCH
     assert max(copies.values()) <= 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_next_half_batch_is_claimed_while_one_is_sent_never_more_than_a_batch(
+    site_tree, push_service
+):
+    total = 5 * BATCH
+    seed(push_service, total)
+    article = publish_article(site_tree.sections["Wirtschaft"], tags=["Energie"])
+    push_enqueue_for_article(article_id=article.pk)
+    in_flight: list[int] = []
+
+    def count_claimed(received) -> None:
+        # The push service's thread has a database connection of its own.
+        try:
+            in_flight.append(
+                PushDelivery.objects.filter(status=PushDelivery.Status.SENDING).count()
+            )
+        finally:
+            connection.close()
+
+    push_service.on_request = count_claimed
+    assert push_send_due(kind=PUSH, batch_size=BATCH, connections=2) == total
+    assert len(in_flight) == total
+    # Claimed and not yet recorded: never more than a batch (what a killed worker sends again),
+    # but more than the half being sent: the next half is claimed while it is sent.
+    assert max(in_flight) <= BATCH
+    assert max(in_flight) > BATCH // 2
+    assert set(PushDelivery.objects.values_list("status", flat=True)) == {"sent"}

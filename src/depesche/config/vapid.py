@@ -1,4 +1,4 @@
-"""VAPID keys (RFC 8292) for Web Push: a P-256 key pair, written as browsers and pywebpush expect.
+"""VAPID keys (RFC 8292) for Web Push: a P-256 key pair, written as browsers and py-vapid expect.
 
 The private key is the raw 32-byte scalar, the public key the 65-byte uncompressed point, both
 base64url without padding: the public one is the `applicationServerKey` a browser subscribes

@@ -1,9 +1,12 @@
 """The Web Push transport: one encrypted request per browser (RFC 8291, aes128gcm) to its push
 service, signed with our VAPID key (RFC 8292), with TTL and Urgency (RFC 8030).
 
-pywebpush encrypts and sends; what its answer means for the outbox is decided here: 201
-delivered, 404/410 the subscription is gone, 429 and 5xx (and no answer at all) retry, honouring
-Retry-After, any other status failed for good.
+pywebpush encrypts (`encrypt`, RFC 8291's aes128gcm through http_ece) in the sending loop's
+thread, and the message is posted with a connection thread's `requests` session, so the
+connections only send (see delivery/push_sending.py). What the push service's answer means for
+the outbox is decided here: 201 delivered, 404/410 the subscription is gone,
+429 and 5xx (and no answer at all) retry, honouring Retry-After, any other status failed for
+good.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
+import http_ece
 from py_vapid import Vapid02
-from pywebpush import WebPusher
+from pywebpush import WebPusher, WebPushException
 
 # A push service answers within seconds or not at all.
 TIMEOUT_SECONDS = 10.0
@@ -26,6 +30,9 @@ TIMEOUT_SECONDS = 10.0
 TOKEN_HOURS = 12
 # A token is signed anew when less than this is left of it.
 TOKEN_RENEW_SECONDS = 3600
+# RFC 8188 record size in the aes128gcm header: a notification (at most 4 KB at any push
+# service) is one record.
+RECORD_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,22 @@ def result_for(
     if status == 429 or status >= 500:
         return PushResult("retry", status, retry_after_seconds(headers.get("Retry-After")), error)
     return PushResult("failed", status, error=error)
+
+
+def encrypt(payload: bytes, *, p256dh: str, auth: str) -> bytes:
+    """`payload` encrypted for one browser (RFC 8291 with RFC 8188's aes128gcm, by pywebpush and
+    http_ece: a fresh ephemeral P-256 key and salt per message): the body of its push request.
+    ValueError when its keys are none a browser could have made, or the payload is larger than
+    one record."""
+    if len(payload) > RECORD_SIZE - 17:  # the padding delimiter and the GCM tag
+        raise ValueError("payload larger than one record")
+    subscription = {"endpoint": "", "keys": {"p256dh": p256dh, "auth": auth}}
+    try:
+        encoded = WebPusher(subscription).encode(payload, content_encoding="aes128gcm")
+    except (ValueError, WebPushException, http_ece.ECEException) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from exc
+    body: bytes = encoded["body"]
+    return body
 
 
 def _origin(endpoint: str) -> str:
@@ -138,20 +161,30 @@ class PushSender:
         urgency: str,
     ) -> PushResult:
         """Encrypt `payload` for this browser and hand it to its push service."""
-        origin = _origin(endpoint)
-        headers = {**self.authorization(endpoint), "Urgency": urgency}
-        subscription = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
         try:
-            response = WebPusher(subscription, requests_session=self._session(origin)).send(
-                payload,
-                headers,
-                ttl=ttl,
-                content_encoding="aes128gcm",
-                timeout=TIMEOUT_SECONDS,
+            body = encrypt(payload, p256dh=p256dh, auth=auth)
+        except ValueError as exc:
+            return unencryptable(exc)
+        return self.post(endpoint=endpoint, body=body, ttl=ttl, urgency=urgency)
+
+    def post(self, *, endpoint: str, body: bytes, ttl: int, urgency: str) -> PushResult:
+        """Hand a message encrypted for its browser (`encrypt`) to its push service."""
+        headers = {
+            **self.authorization(endpoint),
+            "TTL": str(ttl),
+            "Urgency": urgency,
+            "Content-Encoding": "aes128gcm",
+        }
+        try:
+            response = self._session(_origin(endpoint)).post(
+                endpoint, data=body, headers=headers, timeout=TIMEOUT_SECONDS
             )
         except requests.RequestException as exc:
             return PushResult("retry", error=f"push service unreachable: {exc}")
-        except ValueError as exc:  # keys no encryption can use
-            return PushResult("failed", error=f"subscription unusable: {exc}")
-        assert isinstance(response, requests.Response)
         return result_for(response.status_code, response.headers, response.text)
+
+
+def unencryptable(exc: ValueError) -> PushResult:
+    """The outcome for keys (or a payload) `encrypt` refused: failed, never retried (the same
+    keys fail again)."""
+    return PushResult("failed", error=f"not encryptable: {exc}")
