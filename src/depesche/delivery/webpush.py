@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-import requests
 import http_ece
+import requests
 from py_vapid import Vapid02
 from pywebpush import WebPusher, WebPushException
 
