@@ -3,6 +3,8 @@ everything. Every consent and withdrawal is in the ledger."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
@@ -43,11 +45,36 @@ def follow_tag(
     frequency: str = TagFollow.Frequency.INSTANT,
 ) -> TagFollow:
     """One-click follow for a reader whose address is confirmed. Raises NotConfirmed."""
+    follow = _follow(
+        TagFollow,
+        subscriber=subscriber,
+        topic={"tag": tag},
+        purpose=purpose_for(weekly=False, tag=tag),
+        consent=(consent_text, privacy_text),
+        visit=visit,
+        frequency=frequency,
+    )
+    assert isinstance(follow, TagFollow)
+    return follow
+
+
+def _follow(
+    model: type[TagFollow] | type[AuthorFollow],
+    *,
+    subscriber: Subscriber,
+    topic: dict[str, Any],
+    purpose: str,
+    consent: tuple[TextVersion, TextVersion | None],
+    visit: Visit,
+    frequency: str,
+) -> TagFollow | AuthorFollow:
+    """Follow a tag or an author (`topic`) at once, the reader's address being confirmed: a new
+    or ended follow becomes active and the consent goes in the ledger. Raises NotConfirmed."""
     if subscriber.status != Subscriber.Status.ACTIVE:
         raise NotConfirmed
-    follow, created = TagFollow.objects.get_or_create(
+    follow, created = model._default_manager.get_or_create(
         subscriber=subscriber,
-        tag=tag,
+        **topic,
         defaults={"active": True, "confirmed_at": timezone.now(), "frequency": frequency},
     )
     reactivated = not created and not follow.active
@@ -56,10 +83,11 @@ def follow_tag(
         follow.confirmed_at = timezone.now()
         follow.save(update_fields=["active", "confirmed_at"])
     if created or reactivated:
+        consent_text, privacy_text = consent
         ledger_write(
             subscriber,
             ConsentRecord.Action.CONSENT,
-            purpose_for(weekly=False, tag=tag),
+            purpose,
             visit,
             consent_text=consent_text,
             privacy_text=privacy_text,
@@ -67,13 +95,27 @@ def follow_tag(
     return follow
 
 
-def follow_frequency_set(*, subscriber: Subscriber, follow_id: int, frequency: str) -> TagFollow:
-    """Raises TagFollow.DoesNotExist for a follow that is not the reader's."""
+def _frequency_set(
+    model: type[TagFollow] | type[AuthorFollow],
+    *,
+    subscriber: Subscriber,
+    follow_id: int,
+    frequency: str,
+) -> TagFollow | AuthorFollow:
     if frequency not in TagFollow.Frequency.values:
         raise ValueError(f"unknown frequency {frequency!r}")
-    follow = TagFollow.objects.get(pk=follow_id, subscriber=subscriber)
+    follow = model._default_manager.get(pk=follow_id, subscriber=subscriber)
     follow.frequency = frequency
     follow.save(update_fields=["frequency"])
+    return follow
+
+
+def follow_frequency_set(*, subscriber: Subscriber, follow_id: int, frequency: str) -> TagFollow:
+    """Raises TagFollow.DoesNotExist for a follow that is not the reader's."""
+    follow = _frequency_set(
+        TagFollow, subscriber=subscriber, follow_id=follow_id, frequency=frequency
+    )
+    assert isinstance(follow, TagFollow)
     return follow
 
 
@@ -98,27 +140,16 @@ def follow_author(
 ) -> AuthorFollow:
     """One-click follow of an author for a reader whose address is confirmed, like follow_tag.
     Raises NotConfirmed."""
-    if subscriber.status != Subscriber.Status.ACTIVE:
-        raise NotConfirmed
-    follow, created = AuthorFollow.objects.get_or_create(
+    follow = _follow(
+        AuthorFollow,
         subscriber=subscriber,
-        author=author,
-        defaults={"active": True, "confirmed_at": timezone.now(), "frequency": frequency},
+        topic={"author": author},
+        purpose=purpose_for(weekly=False, tag=None, author=author),
+        consent=(consent_text, privacy_text),
+        visit=visit,
+        frequency=frequency,
     )
-    reactivated = not created and not follow.active
-    if reactivated:
-        follow.active = True
-        follow.confirmed_at = timezone.now()
-        follow.save(update_fields=["active", "confirmed_at"])
-    if created or reactivated:
-        ledger_write(
-            subscriber,
-            ConsentRecord.Action.CONSENT,
-            purpose_for(weekly=False, tag=None, author=author),
-            visit,
-            consent_text=consent_text,
-            privacy_text=privacy_text,
-        )
+    assert isinstance(follow, AuthorFollow)
     return follow
 
 
@@ -126,11 +157,10 @@ def author_follow_frequency_set(
     *, subscriber: Subscriber, follow_id: int, frequency: str
 ) -> AuthorFollow:
     """Raises AuthorFollow.DoesNotExist for a follow that is not the reader's."""
-    if frequency not in TagFollow.Frequency.values:
-        raise ValueError(f"unknown frequency {frequency!r}")
-    follow = AuthorFollow.objects.get(pk=follow_id, subscriber=subscriber)
-    follow.frequency = frequency
-    follow.save(update_fields=["frequency"])
+    follow = _frequency_set(
+        AuthorFollow, subscriber=subscriber, follow_id=follow_id, frequency=frequency
+    )
+    assert isinstance(follow, AuthorFollow)
     return follow
 
 
