@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -192,23 +194,45 @@ def _public_tag(slug: str) -> Tag:
 def follow(request: HttpRequest, slug: str) -> HttpResponse:
     """[+] for a recognised reader: one POST (with CSRF) follows the tag."""
     tag = _public_tag(slug)
+    return _follow_at_once(
+        request,
+        partial(subscriptions.follow_tag, tag=tag),
+        signup_url=reverse("audience:follow-signup", args=[tag.slug]),
+        author=False,
+        source="thema-folgen",
+        done=_("Sie folgen jetzt „%(tag)s“.") % {"tag": tag.name},
+        back=reverse("tag", args=[tag.slug]),
+    )
+
+
+def _follow_at_once(
+    request: HttpRequest,
+    follow_topic: Callable[..., object],
+    *,
+    signup_url: str,
+    author: bool,
+    source: str,
+    done: str,
+    back: str,
+) -> HttpResponse:
+    """The one-click follow of a tag or an author (`follow_topic`) by a recognised reader with a
+    confirmed address, consenting to the text the follow form shows; anyone else goes to the
+    sign-up form (double opt-in)."""
     reader = reader_from_request(request)
-    signup_url = reverse("audience:follow-signup", args=[tag.slug])
     if reader is None:
         return redirect(signup_url)
-    texts = shown_texts(follow=True)
+    texts = shown_texts(follow=True, author=author)
     try:
-        subscriptions.follow_tag(
+        follow_topic(
             subscriber=reader,
-            tag=tag,
             consent_text=texts.consent,
             privacy_text=texts.privacy,
-            visit=_visit(request, "thema-folgen"),
+            visit=_visit(request, source),
         )
     except subscriptions.NotConfirmed:
         return redirect(signup_url)
-    messages.success(request, _("Sie folgen jetzt „%(tag)s“.") % {"tag": tag.name})
-    return HttpResponseRedirect(_safe_next(request, reverse("tag", args=[tag.slug])))
+    messages.success(request, done)
+    return HttpResponseRedirect(_safe_next(request, back))
 
 
 @csrf_origin_protect  # the [+] sign-up form on cached pages, like the dialog
@@ -240,23 +264,15 @@ def follow_author(request: HttpRequest, slug: str) -> HttpResponse:
     """[+] on an author page for a recognised reader: one POST (with CSRF) follows the
     author."""
     author = _public_author(slug)
-    reader = reader_from_request(request)
-    signup_url = reverse("audience:follow-author-signup", args=[author.slug])
-    if reader is None:
-        return redirect(signup_url)
-    texts = shown_texts(follow=True, author=True)
-    try:
-        subscriptions.follow_author(
-            subscriber=reader,
-            author=author,
-            consent_text=texts.consent,
-            privacy_text=texts.privacy,
-            visit=_visit(request, "autor-folgen"),
-        )
-    except subscriptions.NotConfirmed:
-        return redirect(signup_url)
-    messages.success(request, _("Sie folgen jetzt %(author)s.") % {"author": author.name})
-    return HttpResponseRedirect(_safe_next(request, reverse("author", args=[author.slug])))
+    return _follow_at_once(
+        request,
+        partial(subscriptions.follow_author, author=author),
+        signup_url=reverse("audience:follow-author-signup", args=[author.slug]),
+        author=True,
+        source="autor-folgen",
+        done=_("Sie folgen jetzt %(author)s.") % {"author": author.name},
+        back=reverse("author", args=[author.slug]),
+    )
 
 
 @csrf_origin_protect  # the [+] sign-up form on cached pages, like the dialog
@@ -328,6 +344,28 @@ def preference_link(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def _frequency_change(
+    request: HttpRequest,
+    reader: Subscriber,
+    change: Callable[..., object],
+    *,
+    missing: type[Exception],
+    not_followed: str,
+) -> None:
+    """The preference center's frequency of one follow (a tag's or an author's), told back to
+    the reader as a message."""
+    frequency = request.POST.get("frequency", "")
+    if frequency not in TagFollow.Frequency.values:
+        messages.error(request, _("Unbekannte Häufigkeit."))
+        return
+    try:
+        change(subscriber=reader, follow_id=_int(request.POST.get("follow")), frequency=frequency)
+    except missing:
+        messages.error(request, not_followed)
+        return
+    messages.success(request, _("Häufigkeit gespeichert."))
+
+
 @never_cache
 @require_POST
 def preference_update(request: HttpRequest) -> HttpResponse:
@@ -337,19 +375,13 @@ def preference_update(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     visit = _visit(request, "praeferenzen")
     if action == "frequency":
-        frequency = request.POST.get("frequency", "")
-        if frequency not in TagFollow.Frequency.values:
-            messages.error(request, _("Unbekannte Häufigkeit."))
-        else:
-            try:
-                subscriptions.follow_frequency_set(
-                    subscriber=reader,
-                    follow_id=_int(request.POST.get("follow")),
-                    frequency=frequency,
-                )
-                messages.success(request, _("Häufigkeit gespeichert."))
-            except TagFollow.DoesNotExist:
-                messages.error(request, _("Dieses Thema folgen Sie nicht."))
+        _frequency_change(
+            request,
+            reader,
+            subscriptions.follow_frequency_set,
+            missing=TagFollow.DoesNotExist,
+            not_followed=_("Dieses Thema folgen Sie nicht."),
+        )
     elif action == "unfollow":
         tag = Tag.objects.filter(pk=_int(request.POST.get("tag"))).first()
         if tag is not None and subscriptions.follow_end(subscriber=reader, tag=tag, visit=visit):
@@ -357,19 +389,13 @@ def preference_update(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("Dieses Thema folgen Sie nicht."))
     elif action == "author_frequency":
-        frequency = request.POST.get("frequency", "")
-        if frequency not in TagFollow.Frequency.values:
-            messages.error(request, _("Unbekannte Häufigkeit."))
-        else:
-            try:
-                subscriptions.author_follow_frequency_set(
-                    subscriber=reader,
-                    follow_id=_int(request.POST.get("follow")),
-                    frequency=frequency,
-                )
-                messages.success(request, _("Häufigkeit gespeichert."))
-            except AuthorFollow.DoesNotExist:
-                messages.error(request, _("Dieser Autorin oder diesem Autor folgen Sie nicht."))
+        _frequency_change(
+            request,
+            reader,
+            subscriptions.author_follow_frequency_set,
+            missing=AuthorFollow.DoesNotExist,
+            not_followed=_("Dieser Autorin oder diesem Autor folgen Sie nicht."),
+        )
     elif action == "author_unfollow":
         author = Author.objects.filter(pk=_int(request.POST.get("author"))).first()
         if author is not None and subscriptions.author_follow_end(
