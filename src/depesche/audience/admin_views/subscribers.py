@@ -7,6 +7,7 @@ service, and recorded in Wagtail's audit log."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters
@@ -107,6 +108,19 @@ class SubscriberIndexView(IndexView):
         return with_tiebreak(super().order_queryset(queryset))
 
 
+def _follow_rows(follows: Iterable[tuple[str, TagFollow | AuthorFollow]]) -> list[dict[str, Any]]:
+    """(topic name, follow) pairs as the inspect page's follows table shows them."""
+    return [
+        {
+            "topic": topic,
+            "frequency": follow.get_frequency_display(),
+            "active": follow.active,
+            "since": berlin_text(follow.confirmed_at or follow.created_at),
+        }
+        for topic, follow in follows
+    ]
+
+
 class SubscriberInspectView(InspectView):
     any_permission_required = ["view"]
     page_title = _("Abonnent")
@@ -139,28 +153,18 @@ class SubscriberInspectView(InspectView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)
         subscriber: Subscriber = self.object
-        context["follows"] = [
-            {
-                "tag": follow.tag.name,
-                "frequency": follow.get_frequency_display(),
-                "active": follow.active,
-                "since": berlin_text(follow.confirmed_at or follow.created_at),
-            }
+        context["follows"] = _follow_rows(
+            (follow.tag.name, follow)
             for follow in TagFollow.objects.filter(subscriber=subscriber)
             .select_related("tag")
             .order_by("tag__name")
-        ]
-        context["author_follows"] = [
-            {
-                "author": follow.author.name,
-                "frequency": follow.get_frequency_display(),
-                "active": follow.active,
-                "since": berlin_text(follow.confirmed_at or follow.created_at),
-            }
+        )
+        context["author_follows"] = _follow_rows(
+            (follow.author.name, follow)
             for follow in AuthorFollow.objects.filter(subscriber=subscriber)
             .select_related("author")
             .order_by("author__name")
-        ]
+        )
         link = can_view(self.request.user, ConsentRecord)
         context["ledger"] = [
             {
