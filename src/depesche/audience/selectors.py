@@ -41,35 +41,31 @@ def optin_is_open(*, nonce: str) -> bool:
     return OptInRequest.objects.filter(nonce=nonce, used_at__isnull=True).exists()
 
 
-def followed_tag_ids(subscriber: Subscriber | None) -> set[int]:
-    if subscriber is None:
-        return set()
-    return set(
-        TagFollow.objects.filter(subscriber=subscriber, active=True).values_list(
-            "tag_id", flat=True
-        )
-    )
+def _followed_ids_for_request(
+    request: HttpRequest, model: type[TagFollow] | type[AuthorFollow], column: str
+) -> set[int]:
+    """The ids in `column` of the active follows (`model`) of the reader recognised on this
+    browser; read once per request, however many [+] controls the page shows."""
+    memo = f"_depesche_followed_{column}"
+    if not hasattr(request, memo):
+        reader = reader_from_request(request)
+        found: set[int] = set()
+        if reader is not None:
+            rows = model._default_manager.filter(subscriber=reader, active=True)
+            found = set(rows.values_list(column, flat=True))
+        setattr(request, memo, found)
+    followed: set[int] = getattr(request, memo)
+    return followed
 
 
 def followed_tag_ids_for_request(request: HttpRequest) -> set[int]:
-    if not hasattr(request, "_depesche_followed"):
-        request._depesche_followed = followed_tag_ids(reader_from_request(request))  # type: ignore[attr-defined]
-    return request._depesche_followed  # type: ignore[attr-defined]
+    """The tags the reader recognised on this browser follows by email."""
+    return _followed_ids_for_request(request, TagFollow, "tag_id")
 
 
 def followed_author_ids_for_request(request: HttpRequest) -> set[int]:
     """The authors the reader recognised on this browser follows by email."""
-    if not hasattr(request, "_depesche_followed_authors"):
-        reader = reader_from_request(request)
-        found: set[int] = set()
-        if reader is not None:
-            found = set(
-                AuthorFollow.objects.filter(subscriber=reader, active=True).values_list(
-                    "author_id", flat=True
-                )
-            )
-        request._depesche_followed_authors = found  # type: ignore[attr-defined]
-    return request._depesche_followed_authors  # type: ignore[attr-defined]
+    return _followed_ids_for_request(request, AuthorFollow, "author_id")
 
 
 def reader_has_anything(subscriber: Subscriber) -> bool:
